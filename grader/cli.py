@@ -1,0 +1,94 @@
+"""The command line: argument parsing and printing only; the work is in grader.api and friends."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from grader import feedback, gradebook, reports
+from grader.api import grade
+from grader.config import Settings
+from grader.discover import BadPath
+from grader.sandbox.pool import SandboxError
+
+
+def _positive(kind: type) -> object:
+    def parse(text: str) -> object:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a {kind.__name__}, got {text!r}") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+        return value
+
+    return parse
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m grader", description="Grade nn.Module workbook notebooks.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    g = commands.add_parser("grade", help="grade submitted notebooks", description=(
+        "Grade submitted notebooks. PATH is a notebook named like its release notebook (01_modules.ipynb, ...) "
+        "or a directory in nbgrader layout: <dir>/<student>/<assignment>/<notebook>.ipynb."))
+    g.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    g.add_argument("--json", action="store_true", help="print exactly one JSON document on stdout")
+    g.add_argument("--gradebook", metavar="URL", help="also record scores in this nbgrader gradebook (e.g. sqlite:///gradebook.db)")
+    g.add_argument("--feedback", metavar="DIR", type=Path, help="write one Markdown feedback file per submission here")
+    g.add_argument("--workers", type=_positive(int), help=f"children grading side by side (default {Settings().workers})")
+    g.add_argument("--timeout", type=_positive(float), help=f"seconds allowed per exercise (default {Settings.timeout_seconds:g})")
+
+    d = commands.add_parser("demo", help="grade the bundled sample submissions end to end")
+    d.add_argument("--out", type=Path, default=Path("build/demo"), help="folder for everything the demo writes (default build/demo)")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = Settings()
+    if getattr(args, "workers", None):
+        settings = replace(settings, workers=args.workers)
+    if getattr(args, "timeout", None):
+        settings = replace(settings, timeout_seconds=args.timeout)
+    return settings
+
+
+def _grade(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    results = grade(args.paths, settings)
+    if args.gradebook:
+        count = gradebook.record(results, args.gradebook, settings)
+        print(f"recorded {count} submission(s) in {args.gradebook}", file=sys.stderr)
+    if args.feedback:
+        feedback.write_all(results, args.feedback)
+        print(f"feedback written to {args.feedback}", file=sys.stderr)
+    print(reports.json_report(results) if args.json else reports.table(results))
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from grader.demo import run_demo
+
+    out = run_demo(args.out, _settings(args))
+    print(out.summary)
+    print()
+    print(f"submissions:  {out.submitted}")
+    print(f"gradebook:    {out.gradebook_url}")
+    print(f"grades (CSV): {out.grades_csv}")
+    print(f"feedback:     {out.feedback_dir}")
+    print(f"JSON report:  {out.report}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _grade(args) if args.command == "grade" else _demo(args)
+    except BadPath as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    except SandboxError as problem:
+        print(f"grader failure: {problem}", file=sys.stderr)
+        return 1

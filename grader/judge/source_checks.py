@@ -1,0 +1,67 @@
+"""Static checks on the student's cell: which forbidden torch names it refers to.
+
+Works on the syntax tree, so a name in a comment or a string is not a use, and import
+aliases (``import torch.nn.functional as fn``) are followed. Spellings it cannot see, such
+as ``getattr(torch, "re" + "lu")``, are caught by the ops the probes record at run time.
+"""
+
+from __future__ import annotations
+
+import ast
+
+DEFAULT_ALIASES = {"torch": "torch", "nn": "torch.nn", "F": "torch.nn.functional"}
+RECEIVERS_THAT_ARE_MODULES = ("self",)
+
+
+def _dotted(node: ast.AST) -> list[str] | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return parts[::-1]
+    return None
+
+
+def _aliases(tree: ast.AST) -> dict[str, str]:
+    aliases = dict(DEFAULT_ALIASES)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    aliases[alias.asname] = alias.name
+                else:
+                    root = alias.name.split(".")[0]
+                    aliases[root] = root
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return aliases
+
+
+def forbidden_references(source: str, forbidden: frozenset[str], methods: frozenset[str] = frozenset()) -> list[str]:
+    """Fully qualified forbidden names the source refers to, plus ``.method()`` calls on
+    values that are not modules (``x.relu()``)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    aliases = _aliases(tree)
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.update(name for name in (f"{node.module}.{a.name}" for a in node.names) if name in forbidden)
+        if not isinstance(node, (ast.Attribute, ast.Name)):
+            continue
+        parts = _dotted(node)
+        if parts is None:
+            continue
+        root = parts[0]
+        if root in aliases:
+            qualified = ".".join([aliases[root], *parts[1:]])
+            if qualified in forbidden:
+                found.add(qualified)
+        elif len(parts) >= 2 and parts[-1] in methods and root not in RECEIVERS_THAT_ARE_MODULES:
+            found.add(f"Tensor.{parts[-1]}()")
+    return sorted(found)

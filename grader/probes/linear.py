@@ -1,0 +1,106 @@
+"""Observe a student's Linear."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import nn
+
+from grader.probes.common import Observations, Recorder, generator, lookup_class, recorded
+
+IN, OUT = 7, 5
+LEADING_SHAPES = ((), (3,), (2, 3, 4))
+"""0, 1 and 3 leading dimensions in front of in_features."""
+INIT_SIZES = {"wide": (16, 2000), "mnist": (784, 100)}
+"""(in_features, out_features) of layers whose initial values are checked statistically."""
+
+
+def forward_inputs() -> list[torch.Tensor]:
+    return [torch.randn(*lead, IN, generator=generator(300 + i)) * 2 for i, lead in enumerate(LEADING_SHAPES)]
+
+
+def grad_case() -> tuple[torch.Tensor, torch.Tensor]:
+    g = generator(400)
+    return torch.randn(3, IN, generator=g), torch.randn(3, OUT, generator=g)
+
+
+def describe_attr(rec: Recorder, key: str, module: nn.Module, name: str, *, values: bool = True) -> None:
+    """Record what ``module.<name>`` is: a Parameter, a plain tensor, None, False, missing, ..."""
+    if not hasattr(module, name):
+        rec[f"{key}/kind"] = "missing"
+        return
+    value = getattr(module, name)
+    if isinstance(value, nn.Parameter):
+        rec[f"{key}/kind"] = "parameter"
+    elif isinstance(value, torch.Tensor):
+        rec[f"{key}/kind"] = "tensor"
+    elif value is None:
+        rec[f"{key}/kind"] = "none"
+        return
+    else:
+        rec[f"{key}/kind"] = repr(value)[:100] if isinstance(value, (bool, int, float, str)) else type(value).__name__
+        return
+    rec[f"{key}/shape"] = list(value.shape)
+    rec[f"{key}/dtype"] = str(value.dtype)
+    rec[f"{key}/requires_grad"] = bool(value.requires_grad)
+    if values:
+        rec.tensor(f"{key}/value", value)
+
+
+def parameter_names(module: nn.Module) -> list[str]:
+    return [name for name, _ in module.named_parameters()]
+
+
+def observe(namespace: dict[str, Any]) -> Observations:
+    rec = Recorder()
+    cls = lookup_class(rec, namespace, "Linear")
+    if cls is None:
+        return rec.data
+    rec["is_module"] = issubclass(cls, nn.Module)
+
+    torch.manual_seed(0)
+    ok, layer = rec.attempt("construct", lambda: cls(IN, OUT))
+    if not ok:
+        return rec.data
+    describe_attr(rec, "weight", layer, "weight")
+    describe_attr(rec, "bias", layer, "bias")
+    rec.attempt("parameters", lambda: rec.__setitem__("parameters", parameter_names(layer)))
+    rec.text("repr", lambda: repr(layer))
+
+    for i, x in enumerate(forward_inputs()):
+        given = x.clone()
+        ok, out = recorded(rec, f"forward{i}", lambda: layer(given))
+        if ok:
+            rec.tensor(f"forward{i}/out", out)
+            rec[f"forward{i}/input_changed"] = not torch.equal(given, x)
+
+    x, upstream = grad_case()
+    leaf = x.clone().requires_grad_(True)
+    ok, out = rec.attempt("grad_forward", lambda: layer(leaf))
+    if ok and isinstance(out, torch.Tensor):
+        rec["grad/requires_grad"] = bool(out.requires_grad)
+        if out.requires_grad:
+            ok, _ = rec.attempt("grad_backward", lambda: out.backward(upstream))
+            for name in ("weight", "bias"):
+                grad = getattr(getattr(layer, name, None), "grad", None)
+                if ok and isinstance(grad, torch.Tensor):
+                    rec.tensor(f"grad/{name}", grad)
+
+    for label, (fan_in, fan_out) in INIT_SIZES.items():
+        ok, big = rec.attempt(f"init_{label}", lambda: cls(fan_in, fan_out))
+        if ok:
+            describe_attr(rec, f"init_{label}/weight", big, "weight")
+            describe_attr(rec, f"init_{label}/bias", big, "bias")
+
+    ok, plain_layer = rec.attempt("nobias", lambda: cls(IN, OUT, bias=False))
+    if ok:
+        describe_attr(rec, "nobias/weight", plain_layer, "weight")
+        describe_attr(rec, "nobias/bias", plain_layer, "bias", values=False)
+        rec.attempt("nobias/parameters", lambda: rec.__setitem__("nobias/parameters", parameter_names(plain_layer)))
+        rec.text("nobias/repr", lambda: repr(plain_layer))
+        x = forward_inputs()[1]
+        ok, out = rec.attempt("nobias/forward", lambda: plain_layer(x.clone()))
+        if ok:
+            rec.tensor("nobias/forward/out", out)
+    return rec.data

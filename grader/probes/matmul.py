@@ -1,0 +1,63 @@
+"""Observe a student's MatMul autograd.Function."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch.autograd import Function, gradcheck
+
+from grader.probes.common import Observations, Recorder, generator, lookup_class
+
+CASES = (((3, 4), (4, 2)), ((1, 5), (5, 3)), ((6, 2), (2, 6)), ((3, 3), (3, 3)))
+"""Non-square shapes make a misplaced transpose fail loudly; the square one makes it give wrong values."""
+
+
+def case_tensors(i: int, dtype: torch.dtype = torch.float64) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """X, Y and the upstream gradient for case ``i``."""
+    (m, n), (_, p) = CASES[i]
+    g = generator(600 + i)
+    X = torch.randn(m, n, generator=g, dtype=dtype)
+    Y = torch.randn(n, p, generator=g, dtype=dtype)
+    return X, Y, torch.randn(m, p, generator=g, dtype=dtype)
+
+
+def observe(namespace: dict[str, Any]) -> Observations:
+    rec = Recorder()
+    cls = lookup_class(rec, namespace, "MatMul")
+    if cls is None:
+        return rec.data
+    rec["is_function"] = issubclass(cls, Function)
+    rec["own_backward"] = any("backward" in vars(k) for k in cls.__mro__ if k not in (Function, object) and not k.__module__.startswith("torch"))
+    if not rec.data["is_function"]:
+        return rec.data
+
+    for i in range(len(CASES)):
+        X, Y, upstream = case_tensors(i)
+        X.requires_grad_(True)
+        Y.requires_grad_(True)
+        ok, Z = rec.attempt(f"case{i}/forward", lambda: cls.apply(X, Y))
+        if not ok or not isinstance(Z, torch.Tensor):
+            continue
+        rec.tensor(f"case{i}/out", Z)
+        rec[f"case{i}/inputs_changed"] = not (torch.equal(X, case_tensors(i)[0]) and torch.equal(Y, case_tensors(i)[1]))
+        if Z.grad_fn is None:
+            rec[f"case{i}/no_grad_fn"] = True
+            continue
+        rec[f"case{i}/grad_fn"] = type(Z.grad_fn).__name__
+        rec.attempt(f"case{i}/saved", lambda: rec.__setitem__(f"case{i}/saved", len(Z.grad_fn.saved_tensors)))
+        ok, _ = rec.attempt(f"case{i}/backward", lambda: Z.backward(upstream))
+        if ok:
+            for name, leaf in (("x", X), ("y", Y)):
+                if leaf.grad is not None:
+                    rec.tensor(f"case{i}/grad_{name}", leaf.grad)
+
+    X, Y, _ = case_tensors(0, torch.float32)
+    ok, Z = rec.attempt("float32", lambda: cls.apply(X, Y))
+    if ok and isinstance(Z, torch.Tensor):
+        rec["float32/dtype"] = str(Z.dtype)
+
+    X, Y, _ = case_tensors(0)
+    ok, _ = rec.attempt("gradcheck", lambda: gradcheck(cls.apply, (X.requires_grad_(True), Y.requires_grad_(True))))
+    rec["gradcheck/ok"] = ok
+    return rec.data

@@ -1,0 +1,68 @@
+"""Observe a student's SimpleMLP (built, in grading, on the reference Linear and ReLU)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import nn
+
+from grader.probes.common import Observations, Recorder, generator, lookup_class, recorded
+
+INPUT_SHAPES = {"one_image": (1, 1, 28, 28), "images": (5, 1, 28, 28), "flat": (5, 784)}
+
+
+def forward_inputs() -> dict[str, torch.Tensor]:
+    return {label: torch.rand(shape, generator=generator(500 + i)) for i, (label, shape) in enumerate(INPUT_SHAPES.items())}
+
+
+def module_kind(module: nn.Module, namespace: dict[str, Any]) -> str:
+    """Which family a sub-module belongs to: the notebook's own classes or torch.nn's."""
+    for name in ("Linear", "ReLU", "Flatten"):
+        cls = namespace.get(name)
+        if isinstance(cls, type) and type(module) is cls:
+            return f"own {name}"
+    cls = type(module)
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def observe(namespace: dict[str, Any]) -> Observations:
+    rec = Recorder()
+    cls = lookup_class(rec, namespace, "SimpleMLP")
+    if cls is None:
+        return rec.data
+    rec["is_module"] = issubclass(cls, nn.Module)
+
+    torch.manual_seed(0)
+    ok, model = rec.attempt("construct", cls)
+    if not ok:
+        return rec.data
+
+    def structure() -> None:
+        rec["modules"] = [[name, module_kind(m, namespace)] for name, m in model.named_modules() if name]
+        rec["parameters"] = [[name, list(p.shape)] for name, p in model.named_parameters()]
+        # The layers in the order they were registered, with their current values,
+        # so the judge can compute what the network should output.
+        layers = []
+        for name, m in model.named_modules():
+            weight = getattr(m, "weight", None)
+            if name and isinstance(weight, torch.Tensor) and weight.dim() == 2:
+                bias = getattr(m, "bias", None)
+                layers.append([name, weight.detach().clone(), bias.detach().clone() if isinstance(bias, torch.Tensor) else None])
+        rec["layers"] = layers
+
+    rec.attempt("structure", structure)
+    rec.text("repr", lambda: repr(model))
+
+    for label, x in forward_inputs().items():
+        ok, out = recorded(rec, f"forward_{label}", lambda: model(x.clone()))
+        if ok:
+            rec.tensor(f"forward_{label}/out", out)
+
+    x = forward_inputs()["images"]
+    ok, out = rec.attempt("grad_forward", lambda: model(x.clone()))
+    if ok and isinstance(out, torch.Tensor) and out.requires_grad:
+        ok, _ = rec.attempt("grad_backward", lambda: out.sum().backward())
+        if ok:
+            rec["grad/with_grad"] = [name for name, p in model.named_parameters() if p.grad is not None]
+    return rec.data

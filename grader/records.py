@@ -1,0 +1,122 @@
+"""Frozen records that move between the grading stages, each with a JSON form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+SCHEMA_VERSION = 1
+
+RunStatus = Literal["ok", "timeout", "exited", "crashed"]
+SubmissionStatus = Literal["graded", "ungradable"]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One piece of code the child runs: a notebook cell, labelled by its grade_id."""
+
+    label: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Program:
+    """Everything one exercise needs, in notebook order."""
+
+    exercise: str
+    chunks: tuple[Chunk, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "exercise": self.exercise,
+            "chunks": [{"label": c.label, "source": c.source} for c in self.chunks],
+        }
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """What happened to a child process; never a verdict on the student's code."""
+
+    status: RunStatus
+    detail: str = ""
+    observations: dict[str, Any] | None = None
+    stdout: str = ""
+    stderr: str = ""
+
+
+@dataclass(frozen=True)
+class TestResult:
+    name: str
+    passed: bool
+    message: str
+    points: float
+
+    @property
+    def score(self) -> float:
+        return self.points if self.passed else 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "passed": self.passed, "message": self.message}
+
+
+@dataclass(frozen=True)
+class ExerciseResult:
+    exercise: str
+    tests: tuple[TestResult, ...]
+
+    @property
+    def score(self) -> float:
+        return sum(t.score for t in self.tests)
+
+    @property
+    def max_score(self) -> float:
+        return sum(t.points for t in self.tests)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "score": self.score,
+            "max_score": self.max_score,
+            "tests": [t.to_json() for t in self.tests],
+        }
+
+
+@dataclass(frozen=True)
+class SubmissionResult:
+    submission: str
+    student: str | None
+    assignment: str
+    notebook: str
+    status: SubmissionStatus
+    error: str | None = None
+    exercises: tuple[ExerciseResult, ...] = ()
+    max_score_if_ungradable: float = field(default=0.0, repr=False)
+
+    @property
+    def score(self) -> float:
+        return sum(e.score for e in self.exercises)
+
+    @property
+    def max_score(self) -> float:
+        if self.status == "ungradable":
+            return self.max_score_if_ungradable
+        return sum(e.max_score for e in self.exercises)
+
+    def exercise(self, exercise_id: str) -> ExerciseResult:
+        for result in self.exercises:
+            if result.exercise == exercise_id:
+                return result
+        raise KeyError(exercise_id)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "submission": self.submission,
+            "student": self.student,
+            "assignment": self.assignment,
+            "notebook": self.notebook,
+            "status": self.status,
+            "error": self.error,
+            "score": self.score,
+            "max_score": self.max_score,
+            "exercises": {e.exercise: e.to_json() for e in self.exercises},
+        }

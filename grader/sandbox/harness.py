@@ -1,0 +1,68 @@
+"""Runs inside the child: execute the assembled cells, probe the result, save observations."""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from grader.probes import probe_module
+from grader.probes.common import Observations, error_record
+
+PROGRAM_FILE = "program.json"
+OBSERVATIONS_FILE = "observations.pt"
+STDOUT_FILE = "stdout.txt"
+STDERR_FILE = "stderr.txt"
+EXERCISE_PROBES = ("relu", "linear", "simple_mlp", "matmul")
+
+
+class _NoShell:
+    """Stands in for IPython in a notebook cell: magics and shell escapes do nothing here."""
+
+    def __getattr__(self, name: str) -> Any:
+        return lambda *args, **kwargs: None
+
+
+def run_program(program: dict[str, Any]) -> Observations:
+    namespace: dict[str, Any] = {"__name__": "__main__", "get_ipython": _NoShell}
+    cell_errors: dict[str, dict[str, str]] = {}
+    for chunk in program["chunks"]:
+        try:
+            exec(compile(chunk["source"], f"<cell {chunk['label']}>", "exec"), namespace)
+        except BaseException as exc:  # noqa: BLE001 - SystemExit in a cell is the student's
+            cell_errors[chunk["label"]] = error_record(exc)
+            traceback.print_exc()
+    observations = probe_module(program["exercise"]).observe(namespace)
+    observations["cell_errors"] = cell_errors
+    return observations
+
+
+def run_job(job_dir: Path) -> int:
+    program = json.loads((job_dir / PROGRAM_FILE).read_text(encoding="utf-8"))
+    observations = run_program(program)
+    sys.stdout.flush()
+    torch.save(observations, job_dir / OBSERVATIONS_FILE)
+    return 0
+
+
+def warm_up() -> None:
+    """Pay every first-use cost once, in the fork server, so that children start warm."""
+    for name in EXERCISE_PROBES:
+        probe_module(name)
+    from torch.autograd import gradcheck
+
+    from grader.probes.common import OpRecorder
+
+    x = torch.randn(3, 4, dtype=torch.float64, requires_grad=True)
+    with OpRecorder():
+        (x @ x.T).relu().sum().backward()
+    gradcheck(lambda t: t @ t.T, (x,))
+    layer = torch.nn.Sequential(torch.nn.Linear(4, 2))
+    repr(layer)
+    import io
+
+    torch.save({"x": x.detach()}, io.BytesIO())
