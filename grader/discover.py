@@ -16,29 +16,31 @@ class BadPath(Exception):
 class Target:
     path: Path
     student: str | None
+    """None for a notebook given on its own: only the nbgrader layout says whose it is."""
 
 
-def _student_of(path: Path) -> str | None:
-    """``<student>/<assignment>/<notebook>.ipynb`` names its student; a loose file does not."""
-    if path.parent.name in ASSIGNMENTS and path.parent.parent.name:
-        return path.parent.parent.name
-    return None
+def _notebooks(pattern: str, folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob(pattern) if p.is_file() and ".ipynb_checkpoints" not in p.parts)
 
 
 def discover(paths: list[Path]) -> list[Target]:
+    """Files are graded as given; a folder is either <dir>/<student>/<assignment>/<notebook>.ipynb
+    (a course's submitted/ folder) or one student's <student>/<assignment>/<notebook>.ipynb."""
     targets: list[Target] = []
     for path in paths:
         if path.is_file():
-            targets.append(Target(path, _student_of(path.resolve())))
+            targets.append(Target(path, None))
         elif path.is_dir():
-            found = sorted(
-                p for p in path.glob("*/*/*.ipynb") if ".ipynb_checkpoints" not in p.parts and p.is_file()
-            )
-            if not found:
+            course = _notebooks("*/*/*.ipynb", path)
+            own = [p for p in _notebooks("*/*.ipynb", path) if p.parent.name in ASSIGNMENTS]
+            if course:
+                targets.extend(Target(p, p.parent.parent.name) for p in course)
+            elif own:
+                targets.extend(Target(p, path.resolve().name) for p in own)
+            else:
                 raise BadPath(
                     f"{path}: no submissions found; a directory must hold <student>/<assignment>/<notebook>.ipynb"
                 )
-            targets.extend(Target(p, p.parent.parent.name) for p in found)
         else:
             raise BadPath(f"{path}: no such file or directory")
     return targets

@@ -8,6 +8,7 @@ import queue
 import subprocess
 import sys
 import tempfile
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
@@ -131,7 +132,9 @@ def outcome_of(job_dir: Path, status: dict[str, Any], settings: Settings) -> Run
         if size > settings.max_observation_bytes:
             return RunOutcome("crashed", f"it produced {size} bytes of results, more than the {settings.max_observation_bytes} allowed", **output)
         try:
-            observations = torch.load(path, weights_only=True, map_location="cpu")
+            with warnings.catch_warnings():  # a forged file may also trip torch's protocol warning
+                warnings.simplefilter("ignore")
+                observations = torch.load(path, weights_only=True, map_location="cpu")
         except Exception as exc:  # noqa: BLE001 - whatever the child wrote, it is not trusted
             return RunOutcome("crashed", f"its results could not be read ({type(exc).__name__})", **output)
         if not isinstance(observations, dict):

@@ -1,0 +1,35 @@
+# Set-up and everyday commands. Everything runs inside .venv; `make install` creates it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+# nbgrader runs `alembic` from PATH when it creates a gradebook; it lives in the venv.
+export PATH := $(BIN):$(PATH)
+ASSIGNMENTS := 01_modules 02_autograd
+PYTEST_ARGS ?=
+
+.PHONY: install release demo test lab bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	# torch is pinned to the CPU build (a plain `torch` would pull CUDA packages).
+	$(BIN)/pip install --quiet "torch==2.13.0"
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+release: install  ## regenerate exercises/ from solutions/ with nbgrader
+	for a in $(ASSIGNMENTS); do $(BIN)/nbgrader generate_assignment $$a --force --no-db --log-level=WARN || exit 1; done
+
+demo: release  ## grade the bundled sample submissions into build/demo
+	$(BIN)/python -m grader demo --out build/demo
+
+test: install  ## the project's whole test suite
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lab: install  ## open the student notebooks in JupyterLab
+	$(BIN)/jupyter lab exercises
+
+clean:
+	rm -rf build gradebook.db .pytest_cache

@@ -1,0 +1,52 @@
+"""Shared fixtures: sample submissions built from answer sources, graded in one batch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from grader.api import grade
+from grader.config import Settings
+from grader.exercises import ASSIGNMENTS, EXERCISES
+from grader.fill import filled_notebook, write_submission
+from grader.records import SubmissionResult
+from grader.references import reference_answer
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_MNIST = ROOT.parent / "shared" / "data" / "mnist"
+
+Answers = dict[str, str]
+"""Answer cell sources by grade_id; exercises left out keep their stub."""
+
+
+def reference_answers(settings: Settings | None = None) -> Answers:
+    settings = settings or Settings()
+    return {e.id: reference_answer(settings.solutions_dir, e.assignment, e.id) for e in EXERCISES.values()}
+
+
+def build_submissions(root: Path, students: dict[str, Answers], settings: Settings) -> None:
+    for student, answers in students.items():
+        for assignment in ASSIGNMENTS:
+            write_submission(root, student, assignment, filled_notebook(settings.release_dir, assignment, answers))
+
+
+GradeStudents = Callable[[dict[str, Answers]], dict[tuple[str, str], SubmissionResult]]
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return Settings(workers=2)
+
+
+@pytest.fixture(scope="session")
+def grade_students(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> GradeStudents:
+    """Grade many students in one batch; results keyed by (student, assignment)."""
+
+    def run(students: dict[str, Answers]) -> dict[tuple[str, str], SubmissionResult]:
+        root = tmp_path_factory.mktemp("submitted")
+        build_submissions(root, students, settings)
+        return {(r.student or "", r.assignment): r for r in grade([root], settings)}
+
+    return run

@@ -1,0 +1,103 @@
+"""The command-line contract: `python -m grader grade [--json] PATH...`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from grader.config import Settings
+from tests.conftest import build_submissions, reference_answers
+
+TOP_KEYS = {"submission", "student", "assignment", "notebook", "status", "error", "score", "max_score", "exercises"}
+
+
+def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "grader", *map(str, args)], capture_output=True, text=True, timeout=300, cwd=cwd
+    )
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two students in nbgrader layout, plus files that cannot be graded."""
+    root = tmp_path_factory.mktemp("submitted")
+    answers = reference_answers()
+    noisy = answers["relu"] + '\nprint("{\\"results\\": []}")\nimport sys\nprint("noise", file=sys.stderr)\n'
+    build_submissions(root, {"alice": answers, "bob": {**answers, "relu": noisy}}, Settings())
+    broken = root / "carol" / "01_modules" / "01_modules.ipynb"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("{ this is not json", encoding="utf-8")
+    stranger = root / "dan" / "01_modules" / "homework.ipynb"
+    stranger.parent.mkdir(parents=True)
+    stranger.write_text(json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}), encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def graded(course: Path) -> tuple[subprocess.CompletedProcess[str], dict]:
+    done = run_cli("grade", "--json", course)
+    return done, json.loads(done.stdout)
+
+
+def test_json_output_is_one_document_with_a_row_per_submission(graded) -> None:
+    done, document = graded
+    assert done.returncode == 0, done.stderr
+    assert set(document) == {"results"}
+    rows = {(r["student"], r["assignment"], r["notebook"]) for r in document["results"]}
+    assert rows == {
+        ("alice", "01_modules", "01_modules"), ("alice", "02_autograd", "02_autograd"),
+        ("bob", "01_modules", "01_modules"), ("bob", "02_autograd", "02_autograd"),
+        ("carol", "01_modules", "01_modules"), ("dan", "01_modules", "homework"),
+    }
+    for row in document["results"]:
+        assert set(row) == TOP_KEYS
+        for exercise in row["exercises"].values():
+            assert set(exercise) == {"score", "max_score", "tests"}
+            assert all(set(t) == {"name", "passed", "message"} for t in exercise["tests"])
+
+
+def test_correct_submissions_score_full_marks_even_when_they_print(graded) -> None:
+    _, document = graded
+    for row in document["results"]:
+        if row["student"] in ("alice", "bob"):
+            assert row["status"] == "graded" and row["error"] is None
+            assert row["score"] == row["max_score"] == sum(e["max_score"] for e in row["exercises"].values())
+    assert {r["max_score"] for r in document["results"] if r["assignment"] == "01_modules" and r["status"] == "graded"} == {20}
+
+
+def test_unreadable_and_unknown_notebooks_are_ungradable_rows(graded) -> None:
+    _, document = graded
+    by_student = {r["student"]: r for r in document["results"]}
+    carol, dan = by_student["carol"], by_student["dan"]
+    assert carol["status"] == "ungradable" and "invalid JSON" in carol["error"]
+    assert carol["score"] == 0 and carol["max_score"] == 20 and carol["exercises"] == {}
+    assert dan["status"] == "ungradable" and "01_modules.ipynb" in dan["error"]
+
+
+def test_a_loose_notebook_is_recognised_by_its_file_name(tmp_path: Path) -> None:
+    notebook = next((Path(__file__).parents[1] / "exercises" / "02_autograd").glob("*.ipynb"))
+    done = run_cli("grade", "--json", notebook)
+    assert done.returncode == 0, done.stderr
+    (row,) = json.loads(done.stdout)["results"]
+    assert (row["student"], row["assignment"], row["status"], row["score"]) == (None, "02_autograd", "graded", 0)
+    assert "not implemented" in row["exercises"]["matmul"]["tests"][0]["message"]
+
+
+@pytest.mark.parametrize("args", [["missing.ipynb"], ["."]], ids=["no-such-path", "empty-directory"])
+def test_paths_that_name_no_submission_are_usage_errors(tmp_path: Path, args: list[str]) -> None:
+    done = run_cli("grade", "--json", *args, cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "error:" in done.stderr
+
+
+def test_table_output_and_bad_options(course: Path) -> None:
+    done = run_cli("grade", "--workers", "0", course)
+    assert done.returncode == 2 and "must be positive" in done.stderr
+    done = run_cli("grade", "--workers", "1", course / "alice")
+    assert done.returncode == 0, done.stderr
+    assert "alice" in done.stdout and "20/20" in done.stdout and "5/5" in done.stdout

@@ -1,0 +1,87 @@
+"""Real nbgrader, end to end, in a temporary course: its scores equal ours for honest work."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from nbgrader.api import Gradebook
+
+from grader.config import Settings
+from grader.exercises import ASSIGNMENTS, EXERCISES
+from grader.demo import SAMPLES_DIR
+from grader.fill import parse_answers
+from tests.conftest import ROOT, build_submissions, reference_answers
+
+pytestmark = pytest.mark.nbgrader
+HONEST_SAMPLES = ("ben", "cy", "dee")
+"""Partly wrong or unfinished work from samples/; nobody here tampers with anything."""
+
+
+def honest_students() -> dict[str, dict[str, str]]:
+    students = {"ref": reference_answers(), "stub": {}}
+    for name in HONEST_SAMPLES:
+        students[name] = parse_answers((SAMPLES_DIR / f"{name}.py").read_text(encoding="utf-8"))
+    return students
+
+
+def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    bin_dir = str(Path(sys.executable).parent)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    done = subprocess.run(list(args), cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, f"{' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
+    return done
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("course")
+    shutil.copytree(ROOT / "solutions", root / "source")
+    (root / "nbgrader_config.py").write_text('c = get_config()\nc.CourseDirectory.course_id = "e2e"\n', encoding="utf-8")
+    nbgrader = str(Path(sys.executable).parent / "nbgrader")
+    for assignment in ASSIGNMENTS:
+        _run(nbgrader, "generate_assignment", assignment, cwd=root)
+    build_submissions(root / "submitted", honest_students(), Settings(release_dir=root / "release"))
+    for assignment in ASSIGNMENTS:
+        _run(nbgrader, "autograde", assignment, "--create", cwd=root)
+    _run(nbgrader, "export", "--to", "grades.csv", cwd=root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def ours(course: Path) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", "grade", "--json", str(course / "submitted")],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    return {(r["student"], r["assignment"]): r for r in json.loads(done.stdout)["results"]}
+
+
+def test_release_from_a_fresh_course_has_stubs_and_no_hidden_tests(course: Path) -> None:
+    for assignment, spec in ASSIGNMENTS.items():
+        text = (course / "release" / assignment / spec.filename).read_text(encoding="utf-8")
+        assert "raise NotImplementedError()" in text and "grade_in_kernel" not in text
+
+
+def test_exported_totals_equal_ours(course: Path, ours: dict) -> None:
+    with open(course / "grades.csv", newline="", encoding="utf-8") as handle:
+        exported = {(row["student_id"], row["assignment"]): float(row["score"]) for row in csv.DictReader(handle)}
+    assert exported == {key: row["score"] for key, row in ours.items()}
+    assert exported[("ref", "01_modules")] == 20 and exported[("stub", "01_modules")] == 0
+    assert all(0 < exported[(name, "01_modules")] < 20 for name in HONEST_SAMPLES)
+    assert exported[("dee", "02_autograd")] not in (0, 5)
+
+
+def test_every_exercise_score_equals_ours(course: Path, ours: dict) -> None:
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        for (student, assignment), row in ours.items():
+            for exercise_id, result in row["exercises"].items():
+                grade = gradebook.find_grade(EXERCISES[exercise_id].test_cell, assignment, assignment, student)
+                assert grade.score == result["score"], (student, exercise_id)

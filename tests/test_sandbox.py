@@ -1,0 +1,92 @@
+"""Claims about the child processes: student code can end, hang, flood or lie, and only loses."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from grader.api import grade
+from grader.config import Settings
+from tests.conftest import GradeStudents, build_submissions, reference_answers
+
+RELU_OK = reference_answers()["relu"]
+
+
+@pytest.fixture(scope="module")
+def results(grade_students: GradeStudents, tmp_path_factory: pytest.TempPathFactory):
+    marker = tmp_path_factory.mktemp("marker") / "payload-ran"
+    base = reference_answers()
+    forged = f'''
+import os, pickle
+class Payload:
+    def __reduce__(self):
+        return (os.system, ("touch {marker}",))
+{RELU_OK}
+with open("observations.pt", "wb") as handle:
+    pickle.dump(Payload(), handle)
+os._exit(0)
+'''
+    students = {
+        "os_exit_in_linear": {**base, "linear": "import os\nos._exit(0)\n"},
+        "sys_exit_in_relu": {**base, "relu": "import sys\nsys.exit()\n"},
+        "exit_in_forward": {**base, "relu": "class ReLU(nn.Module):\n    def forward(self, x):\n        raise SystemExit(3)\n"},
+        "forged_observations": {**base, "relu": forged},
+        "floods_output": {**base, "relu": RELU_OK + "\nfor _ in range(200_000):\n    print('spam' * 20)\n"},
+        "kills_itself": {**base, "matmul": "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n"},
+    }
+    return grade_students(students), marker
+
+
+def _scores(results, student: str, assignment: str = "01_modules") -> dict[str, float]:
+    return {e.exercise: e.score for e in results[(student, assignment)].exercises}
+
+
+def _messages(results, student: str, exercise: str, assignment: str = "01_modules") -> list[str]:
+    return [t.message for t in results[(student, assignment)].exercise(exercise).tests]
+
+
+def test_os_exit_in_one_cell_costs_only_that_exercise(results) -> None:
+    results, _ = results
+    assert _scores(results, "os_exit_in_linear") == {"relu": 5, "linear": 0, "simple_mlp": 5}
+    assert "ended early" in _messages(results, "os_exit_in_linear", "linear")[0]
+
+
+def test_sys_exit_in_a_cell_costs_only_that_exercise(results) -> None:
+    results, _ = results
+    assert _scores(results, "sys_exit_in_relu") == {"relu": 0, "linear": 10, "simple_mlp": 5}
+    assert "called sys.exit()" in _messages(results, "sys_exit_in_relu", "relu")[0]
+
+
+def test_exit_during_forward_is_reported_as_such(results) -> None:
+    results, _ = results
+    assert _scores(results, "exit_in_forward")["relu"] == 0
+    assert "sys.exit()" in _messages(results, "exit_in_forward", "relu")[0]
+
+
+def test_cant_get_a_pickle_loaded_by_the_judge(results) -> None:
+    results, marker = results
+    assert _scores(results, "forged_observations")["relu"] == 0
+    assert "could not be read" in _messages(results, "forged_observations", "relu")[0]
+    assert not marker.exists()
+
+
+def test_flooding_output_is_capped_and_graded(results) -> None:
+    results, _ = results
+    assert _scores(results, "floods_output")["relu"] == 5
+
+
+def test_a_child_killed_by_a_signal_is_a_result(results) -> None:
+    results, _ = results
+    assert results[("kills_itself", "02_autograd")].exercise("matmul").score == 0
+    assert "signal 9" in _messages(results, "kills_itself", "matmul", "02_autograd")[0]
+
+
+def test_cant_run_forever(tmp_path: Path) -> None:
+    settings = replace(Settings(workers=1), timeout_seconds=2)
+    answers = {**reference_answers(), "linear": "while True:\n    pass\n"}
+    build_submissions(tmp_path, {"looper": answers}, settings)
+    (modules,) = [r for r in grade([tmp_path], settings) if r.assignment == "01_modules"]
+    assert {e.exercise: e.score for e in modules.exercises} == {"relu": 5, "linear": 0, "simple_mlp": 5}
+    assert "stopped after 2 s" in modules.exercise("linear").tests[0].message
