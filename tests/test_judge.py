@@ -1,0 +1,64 @@
+"""The judge's own rules: gating, blocking problems, internal errors, scoring."""
+
+from __future__ import annotations
+
+import torch
+
+from grader.exercises import EXERCISES
+from grader.judge import all_failed, judge, max_score, not_attempted
+from grader.judge.evidence import close
+from grader.probes.relu import forward_inputs
+from grader.records import ExerciseResult
+from grader.records import TestResult as Verdict
+
+
+def _relu_observations(transform) -> dict:
+    observations: dict = {"is_module": True, "cell_errors": {}, "float64/dtype": "torch.float64", "grad/requires_grad": False}
+    for i, x in enumerate(forward_inputs()):
+        observations[f"forward{i}/out"] = transform(x)
+        observations[f"forward{i}/ops"] = []
+        observations[f"forward{i}/input_changed"] = False
+    return observations
+
+
+def test_side_properties_earn_nothing_on_a_wrong_answer() -> None:
+    result = judge(EXERCISES["relu"], _relu_observations(lambda x: x.clone()), "return x")
+    assert result.score == 0
+    by_name = {t.name: t for t in result.tests}
+    assert "returns its input unchanged" in by_name["forward_values"].message
+    assert by_name["keeps_dtype"].message == "not checked until forward values passes"
+
+
+def test_a_correct_forward_earns_its_side_properties() -> None:
+    result = judge(EXERCISES["relu"], _relu_observations(lambda x: x.clamp(min=0)), "return x.clamp(min=0)")
+    assert [t.name for t in result.tests if t.passed] == ["forward_values", "keeps_dtype", "input_unchanged", "no_builtin_relu"]
+    assert result.score == 4
+
+
+def test_a_failing_instructor_cell_is_reported_as_a_grader_problem() -> None:
+    observations = {**_relu_observations(lambda x: x.clamp(min=0)), "cell_errors": {"setup": {"type": "ImportError", "message": "x"}}}
+    result = judge(EXERCISES["relu"], observations, "")
+    assert result.score == 0 and all("internal grader problem" in t.message for t in result.tests)
+
+
+def test_observations_of_the_wrong_type_do_not_crash_the_judge() -> None:
+    observations = {**_relu_observations(lambda x: x.clamp(min=0)), "forward0/out": "not a tensor", "grad/requires_grad": "yes"}
+    result = judge(EXERCISES["linear"], observations, "")
+    assert result.score == 0 and len(result.tests) == max_score("linear")
+
+
+def test_not_attempted_and_scores_add_up() -> None:
+    stub = not_attempted("matmul")
+    assert stub.score == 0 and stub.max_score == 5 and "not implemented yet" in stub.tests[0].message
+    mixed = ExerciseResult("x", (Verdict("a", True, "", 2.0), Verdict("b", False, "no", 1.5)))
+    assert (mixed.score, mixed.max_score) == (2.0, 3.5)
+    assert all_failed("relu", "why").to_json()["tests"][0] == {"name": "forward_values", "passed": False, "message": "why"}
+
+
+def test_points_total_25() -> None:
+    assert {e: max_score(e) for e in EXERCISES} == {"relu": 5, "linear": 10, "simple_mlp": 5, "matmul": 5}
+
+
+def test_close_compares_shapes_and_values_in_double() -> None:
+    assert close(torch.ones(2, dtype=torch.float32), torch.ones(2, dtype=torch.float64))
+    assert not close(torch.ones(2), torch.ones(1, 2))
