@@ -28,6 +28,9 @@ demo: release  ## grade the bundled sample submissions into build/demo
 test: install  ## the project's whole test suite
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+bench: install  ## batch grading speed against plain nbgrader autograde (STUDENTS=12)
+	$(BIN)/python bench/grading_speed.py --students $(or $(STUDENTS),12)
+
 lab: install  ## open the student notebooks in JupyterLab
 	$(BIN)/jupyter lab exercises
 

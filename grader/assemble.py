@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from grader.exercises import EXERCISES
 from grader.records import Chunk, Program
 from grader.references import Cell, strip_solution_markers
@@ -15,10 +17,23 @@ def assemble(exercise_id: str, instructor: tuple[Cell, ...], answer: str) -> Pro
     chunks: list[Chunk] = []
     for cell in instructor:
         if cell.grade_id == exercise_id:
-            chunks.append(Chunk(exercise_id, answer))
+            chunks.append(Chunk(exercise_id, as_python(answer)))
             return Program(exercise_id, tuple(chunks))
         if cell.is_setup:
             chunks.append(Chunk(cell.grade_id, cell.source))
         elif cell.solution and cell.grade_id in exercise.substitutes:
             chunks.append(Chunk(f"reference {cell.grade_id}", strip_solution_markers(cell.source)))
     raise KeyError(f"the instructor notebook has no cell {exercise_id!r}")
+
+
+IPYTHON_SYNTAX = re.compile(r"^\s*(%|!)|\?\s*$", re.MULTILINE)
+
+
+def as_python(source: str) -> str:
+    """Cell text as the kernel would run it: magics and shell escapes become calls to
+    get_ipython(), which in the child is a stand-in that does nothing."""
+    if not IPYTHON_SYNTAX.search(source):
+        return source
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return TransformerManager().transform_cell(source)

@@ -31,26 +31,12 @@ def honest_students() -> dict[str, dict[str, str]]:
     return students
 
 
-def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    bin_dir = str(Path(sys.executable).parent)
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
-    done = subprocess.run(list(args), cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, f"{' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
-    return done
-
-
 @pytest.fixture(scope="module")
 def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("course")
-    shutil.copytree(ROOT / "solutions", root / "source")
-    (root / "nbgrader_config.py").write_text('c = get_config()\nc.CourseDirectory.course_id = "e2e"\n', encoding="utf-8")
-    nbgrader = str(Path(sys.executable).parent / "nbgrader")
+    root = make_course(tmp_path_factory.mktemp("course"), ROOT / "solutions", honest_students())
     for assignment in ASSIGNMENTS:
-        _run(nbgrader, "generate_assignment", assignment, cwd=root)
-    build_submissions(root / "submitted", honest_students(), Settings(release_dir=root / "release"))
-    for assignment in ASSIGNMENTS:
-        _run(nbgrader, "autograde", assignment, "--create", cwd=root)
-    _run(nbgrader, "export", "--to", "grades.csv", cwd=root)
+        nbgrader("autograde", assignment, "--create", cwd=root)
+    nbgrader("export", "--to", "grades.csv", cwd=root)
     return root
 
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from grader.course import nbgrader
 from grader.exercises import ASSIGNMENTS, EXERCISES
 from grader.judge import max_score
 from grader.references import SOLUTION_MARKERS, instructor_cells, notebook_cells, release_cells
@@ -20,20 +18,13 @@ RELEASE = ROOT / "exercises"
 SOLUTIONS = ROOT / "solutions"
 
 
-def _nbgrader(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    bin_dir = str(Path(sys.executable).parent)
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
-    return subprocess.run([f"{bin_dir}/nbgrader", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
-
-
 @pytest.fixture(scope="module")
 def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     course = tmp_path_factory.mktemp("course")
     shutil.copytree(SOLUTIONS, course / "solutions")
     shutil.copy(ROOT / "nbgrader_config.py", course / "nbgrader_config.py")
     for assignment in ASSIGNMENTS:
-        done = _nbgrader("generate_assignment", assignment, "--no-db", cwd=course)
-        assert done.returncode == 0, done.stderr
+        nbgrader("generate_assignment", assignment, "--no-db", cwd=course)
     return course / "exercises"
 
 

@@ -90,3 +90,9 @@ def test_cant_run_forever(tmp_path: Path) -> None:
     (modules,) = [r for r in grade([tmp_path], settings) if r.assignment == "01_modules"]
     assert {e.exercise: e.score for e in modules.exercises} == {"relu": 5, "linear": 0, "simple_mlp": 5}
     assert "stopped after 2 s" in modules.exercise("linear").tests[0].message
+
+
+def test_ipython_magics_in_an_answer_cell_are_harmless(grade_students: GradeStudents) -> None:
+    relu = "%load_ext autoreload\n!echo hello\n" + RELU_OK + "\n%timeit ReLU()(torch.ones(3))\n"
+    results = grade_students({"magician": {**reference_answers(), "relu": relu}})
+    assert results[("magician", "01_modules")].exercise("relu").score == 5
