@@ -27,6 +27,10 @@ class Evidence:
     def get(self, key: str, default: Any = None) -> Any:
         return self.observations.get(key, default)
 
+    def ops(self, *steps: str) -> list[str]:
+        """The torch functions the student's code called during these steps."""
+        return [op for step in steps for op in self.observations.get(f"{step}/ops", []) if isinstance(op, str)]
+
     def not_implemented(self) -> str:
         return (
             f"{self.exercise.title} is not implemented yet: replace `raise NotImplementedError()` "

@@ -8,6 +8,7 @@ as ``getattr(torch, "re" + "lu")``, are caught by the ops the probes record at r
 from __future__ import annotations
 
 import ast
+from typing import Iterable
 
 DEFAULT_ALIASES = {"torch": "torch", "nn": "torch.nn", "F": "torch.nn.functional"}
 RECEIVERS_THAT_ARE_MODULES = ("self",)
@@ -65,3 +66,16 @@ def forbidden_references(source: str, forbidden: frozenset[str], methods: frozen
         elif len(parts) >= 2 and parts[-1] in methods and root not in RECEIVERS_THAT_ARE_MODULES:
             found.add(f"Tensor.{parts[-1]}()")
     return sorted(found)
+
+
+def forbidden_uses(
+    source: str,
+    called_ops: Iterable[str],
+    forbidden: frozenset[str],
+    methods: frozenset[str] = frozenset(),
+    forbidden_ops: frozenset[str] | None = None,
+) -> list[str]:
+    """What the source names, then what the recorded ops show that the source hid."""
+    named = forbidden_references(source, forbidden, methods)
+    ops = forbidden if forbidden_ops is None else forbidden_ops
+    return named + sorted({op for op in called_ops if op in ops} - set(named))

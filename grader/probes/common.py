@@ -73,6 +73,43 @@ def recorded(rec: Recorder, key: str, call: Callable[[], Any]) -> tuple[bool, An
     return ok, value
 
 
+def construct_module(rec: Recorder, namespace: dict[str, Any], name: str, *args: Any) -> tuple[Any, Any]:
+    """The student's nn.Module class and one instance built with a fixed seed; (cls, None)
+    or (None, None) with the reason recorded when that is not possible."""
+    cls = lookup_class(rec, namespace, name)
+    if cls is None:
+        return None, None
+    rec["is_module"] = issubclass(cls, torch.nn.Module)
+    torch.manual_seed(0)
+    ok, instance = rec.attempt("construct", lambda: cls(*args))
+    return cls, instance if ok else None
+
+
+def record_forward_cases(rec: Recorder, module: Callable[[Any], Any], inputs: list[torch.Tensor]) -> None:
+    """Outputs, called ops and input changes for each input, under forward0, forward1, ..."""
+    for i, x in enumerate(inputs):
+        given = x.clone()
+        ok, out = recorded(rec, f"forward{i}", lambda: module(given))
+        if ok:
+            rec.tensor(f"forward{i}/out", out)
+            rec[f"forward{i}/input_changed"] = not torch.equal(given, x)
+
+
+def record_backward(rec: Recorder, module: Callable[[Any], Any], x: torch.Tensor, upstream: torch.Tensor) -> bool:
+    """Forward an input that requires grad and backpropagate ``upstream``; True when backward ran."""
+    leaf = x.clone().requires_grad_(True)
+    ok, out = rec.attempt("grad_forward", lambda: module(leaf))
+    if not ok or not isinstance(out, torch.Tensor):
+        return False
+    rec["grad/requires_grad"] = bool(out.requires_grad)
+    if not out.requires_grad:
+        return False
+    ok, _ = rec.attempt("grad_backward", lambda: out.backward(upstream))
+    if ok and leaf.grad is not None:
+        rec.tensor("grad/x", leaf.grad)
+    return ok
+
+
 def lookup_class(rec: Recorder, namespace: dict[str, Any], name: str) -> Any:
     """The class the student defined, or None with the reason recorded."""
     value = namespace.get(name)

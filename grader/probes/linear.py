@@ -7,7 +7,14 @@ from typing import Any
 import torch
 from torch import nn
 
-from grader.probes.common import Observations, Recorder, generator, lookup_class, recorded
+from grader.probes.common import (
+    Observations,
+    Recorder,
+    construct_module,
+    generator,
+    record_backward,
+    record_forward_cases,
+)
 
 IN, OUT = 7, 5
 LEADING_SHAPES = ((), (3,), (2, 3, 4))
@@ -54,38 +61,20 @@ def parameter_names(module: nn.Module) -> list[str]:
 
 def observe(namespace: dict[str, Any]) -> Observations:
     rec = Recorder()
-    cls = lookup_class(rec, namespace, "Linear")
-    if cls is None:
-        return rec.data
-    rec["is_module"] = issubclass(cls, nn.Module)
-
-    torch.manual_seed(0)
-    ok, layer = rec.attempt("construct", lambda: cls(IN, OUT))
-    if not ok:
+    cls, layer = construct_module(rec, namespace, "Linear", IN, OUT)
+    if layer is None:
         return rec.data
     describe_attr(rec, "weight", layer, "weight")
     describe_attr(rec, "bias", layer, "bias")
     rec.attempt("parameters", lambda: rec.__setitem__("parameters", parameter_names(layer)))
     rec.text("repr", lambda: repr(layer))
 
-    for i, x in enumerate(forward_inputs()):
-        given = x.clone()
-        ok, out = recorded(rec, f"forward{i}", lambda: layer(given))
-        if ok:
-            rec.tensor(f"forward{i}/out", out)
-            rec[f"forward{i}/input_changed"] = not torch.equal(given, x)
-
-    x, upstream = grad_case()
-    leaf = x.clone().requires_grad_(True)
-    ok, out = rec.attempt("grad_forward", lambda: layer(leaf))
-    if ok and isinstance(out, torch.Tensor):
-        rec["grad/requires_grad"] = bool(out.requires_grad)
-        if out.requires_grad:
-            ok, _ = rec.attempt("grad_backward", lambda: out.backward(upstream))
-            for name in ("weight", "bias"):
-                grad = getattr(getattr(layer, name, None), "grad", None)
-                if ok and isinstance(grad, torch.Tensor):
-                    rec.tensor(f"grad/{name}", grad)
+    record_forward_cases(rec, layer, forward_inputs())
+    if record_backward(rec, layer, *grad_case()):
+        for name in ("weight", "bias"):
+            grad = getattr(getattr(layer, name, None), "grad", None)
+            if isinstance(grad, torch.Tensor):
+                rec.tensor(f"grad/{name}", grad)
 
     for label, (fan_in, fan_out) in INIT_SIZES.items():
         ok, big = rec.attempt(f"init_{label}", lambda: cls(fan_in, fan_out))

@@ -7,7 +7,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from grader.probes.common import Observations, Recorder, generator, lookup_class, recorded
+from grader.probes.common import Observations, Recorder, construct_module, generator, recorded
 
 INPUT_SHAPES = {"one_image": (1, 1, 28, 28), "images": (5, 1, 28, 28), "flat": (5, 784)}
 
@@ -28,14 +28,8 @@ def module_kind(module: nn.Module, namespace: dict[str, Any]) -> str:
 
 def observe(namespace: dict[str, Any]) -> Observations:
     rec = Recorder()
-    cls = lookup_class(rec, namespace, "SimpleMLP")
-    if cls is None:
-        return rec.data
-    rec["is_module"] = issubclass(cls, nn.Module)
-
-    torch.manual_seed(0)
-    ok, model = rec.attempt("construct", cls)
-    if not ok:
+    _, model = construct_module(rec, namespace, "SimpleMLP")
+    if model is None:
         return rec.data
 
     def structure() -> None:

@@ -9,7 +9,7 @@ import torch
 
 from grader.judge.evidence import Evidence, Failure, check, close, first_match, max_difference, shape
 from grader.judge.hidden import HiddenTest
-from grader.judge.source_checks import forbidden_references
+from grader.judge.source_checks import forbidden_uses
 from grader.judge.statistics import uniform_mismatch
 from grader.probes.linear import IN, INIT_SIZES, LEADING_SHAPES, OUT, forward_inputs, grad_case
 
@@ -195,8 +195,7 @@ def test_extra_repr(ev: Evidence) -> None:
 
 def test_no_builtin_linear(ev: Evidence) -> None:
     ev.need("forward1", f"{LAYER} on a batch")
-    used = forbidden_references(ev.source, FORBIDDEN)
-    used += sorted({op for i in range(len(LEADING_SHAPES)) for op in ev.get(f"forward{i}/ops", []) if op in FORBIDDEN} - set(used))
+    used = forbidden_uses(ev.source, ev.ops(*(f"forward{i}" for i in range(len(LEADING_SHAPES)))), FORBIDDEN)
     check(
         not used,
         f"Linear uses PyTorch's own linear layer ({', '.join(used)}); the exercise is to write it yourself, "

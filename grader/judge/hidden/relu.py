@@ -6,7 +6,7 @@ import torch
 
 from grader.judge.evidence import Evidence, Failure, check, close, first_match, max_difference, shape
 from grader.judge.hidden import HiddenTest
-from grader.judge.source_checks import forbidden_references
+from grader.judge.source_checks import forbidden_uses
 from grader.probes.relu import SHAPES, forward_inputs, grad_case
 
 FORBIDDEN = frozenset(
@@ -97,8 +97,8 @@ def test_gradient(ev: Evidence) -> None:
 
 def test_no_builtin_relu(ev: Evidence) -> None:
     ev.need("forward0", f"ReLU on an input of shape {shape(SHAPES[0])}")
-    used = forbidden_references(ev.source, FORBIDDEN, frozenset({"relu", "relu_"}))
-    used += sorted({op for i in range(len(SHAPES)) for op in ev.get(f"forward{i}/ops", []) if op in FORBIDDEN_OPS} - set(used))
+    steps = [f"forward{i}" for i in range(len(SHAPES))]
+    used = forbidden_uses(ev.source, ev.ops(*steps), FORBIDDEN, frozenset({"relu", "relu_"}), FORBIDDEN_OPS)
     check(
         not used,
         f"ReLU uses PyTorch's own relu ({', '.join(used)}); the exercise is to write it yourself, e.g. with "

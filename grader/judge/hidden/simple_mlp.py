@@ -8,7 +8,7 @@ import torch
 
 from grader.judge.evidence import Evidence, Failure, check, close, first_match, max_difference, shape
 from grader.judge.hidden import HiddenTest
-from grader.judge.source_checks import forbidden_references
+from grader.judge.source_checks import forbidden_uses
 from grader.probes.simple_mlp import forward_inputs
 
 SIZES = [(100, 784), (10, 100)]
@@ -106,9 +106,7 @@ def test_uses_own_modules(ev: Evidence) -> None:
     ev.need("structure", "listing the model's layers")
     ev.need("forward_images", "SimpleMLP on a batch of images")
     kinds = [kind for _, kind in ev.get("modules", [])]
-    torch_layers = sorted({k for k in kinds if k in TORCH_LAYERS})
-    torch_layers += sorted(set(forbidden_references(ev.source, TORCH_LAYERS, frozenset({"relu"}))) - set(torch_layers))
-    torch_layers += sorted({op for op in ev.get("forward_images/ops", []) if op in TORCH_LAYERS} - set(torch_layers))
+    torch_layers = forbidden_uses(ev.source, [*kinds, *ev.ops("forward_images")], TORCH_LAYERS, frozenset({"relu"}))
     check(
         not torch_layers,
         f"SimpleMLP uses torch.nn's layers ({', '.join(torch_layers)}); build it from your own Linear and ReLU classes",
