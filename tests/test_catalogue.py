@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from grader.config import Settings
 from grader.exercises import EXERCISES
+from grader.inkernel import grade_in_kernel
 from grader.records import SubmissionResult
+from grader.references import instructor_cells
 from tests.catalogue import CORRECT, MUTANTS, Variant
 from tests.conftest import GradeStudents, reference_answers
 
@@ -62,3 +65,32 @@ def test_mutant_costs_nothing_elsewhere(catalogue_results, variant: Variant) -> 
     submission = catalogue_results[(variant.name, EXERCISES[variant.exercise].assignment)]
     others = [e for e in submission.exercises if e.exercise != variant.exercise]
     assert all(e.score == e.max_score for e in others), [(e.exercise, e.score) for e in others]
+
+
+def _kernel_namespace(exercise: str, answers: dict[str, str]) -> dict:
+    """What a kernel holds after running the notebook's code cells up to ``exercise``."""
+    namespace: dict = {"__name__": "__main__", "In": []}
+    for cell in instructor_cells(Settings().solutions_dir, EXERCISES[exercise].assignment):
+        if not (cell.is_setup or cell.solution):
+            continue
+        source = answers[cell.grade_id] if cell.solution else cell.source
+        namespace["In"].append(source)
+        try:
+            exec(compile(source, f"<cell {cell.grade_id}>", "exec"), namespace)
+        except Exception:  # noqa: BLE001 - a kernel shows the error and goes on
+            pass
+        if cell.grade_id == exercise:
+            return namespace
+    raise AssertionError(f"no cell {exercise}")
+
+
+HONEST = [v for v in CORRECT + MUTANTS if "fakes" not in v.name]
+
+
+@pytest.mark.parametrize("variant", HONEST, ids=lambda v: v.name)
+def test_in_kernel_path_gives_the_same_score(catalogue_results, variant: Variant, capsys) -> None:
+    """Plain `nbgrader autograde` runs grade_in_kernel in the student's kernel: same verdicts."""
+    answers = {**reference_answers(), variant.exercise: variant.source}
+    score = grade_in_kernel(variant.exercise, _kernel_namespace(variant.exercise, answers))
+    expected = _result(catalogue_results, variant.name, variant.exercise)
+    assert score == expected.score, capsys.readouterr().out

@@ -46,3 +46,19 @@ def test_a_name_in_a_comment_string_or_own_module_is_not_a_use(source: str) -> N
 def test_linear_policy_sees_module_and_function_forms() -> None:
     source = "from torch.nn import Linear as L\nimport torch.nn.functional as G\na = L(3, 4)\nb = G.linear(x, w)"
     assert forbidden_references(source, LINEAR_FORBIDDEN) == ["torch.nn.Linear", "torch.nn.functional.linear"]
+
+
+def test_only_the_exercise_class_is_searched() -> None:
+    source = (
+        "class ReLU(nn.Module):\n    def forward(self, x):\n        return x.clamp(min=0)\n\n"
+        "t = torch.randn(4)\nassert torch.equal(ReLU()(t), torch.relu(t))\n"
+    )
+    assert forbidden_references(source, RELU_FORBIDDEN, RELU_METHODS, within="ReLU") == []
+    assert forbidden_references(source, RELU_FORBIDDEN, RELU_METHODS) == ["torch.relu"]
+
+
+def test_own_names_are_not_tensors_but_expressions_can_be() -> None:
+    own = "class ReLU(nn.Module):\n    @staticmethod\n    def relu(x):\n        return x.clamp(min=0)\n    def forward(self, x):\n        return ReLU.relu(x)\n"
+    assert forbidden_references(own, RELU_FORBIDDEN, RELU_METHODS, within="ReLU") == []
+    chained = "class ReLU(nn.Module):\n    def forward(self, x):\n        return (x * 1).relu()\n"
+    assert forbidden_references(chained, RELU_FORBIDDEN, RELU_METHODS, within="ReLU") == ["Tensor.relu()"]

@@ -48,6 +48,8 @@ def _blocking_problem(ev: Evidence) -> str | None:
         return f"{missing} is not defined: the {exercise.id} cell must define a class named {missing}"
     if ev.get("not_a_class"):
         return f"{exercise.title} should be a class, but it is a {ev.get('not_a_class')}"
+    if ev.get("is_function") is False:
+        return f"{exercise.title} must be a subclass of torch.autograd.Function: class {exercise.title}(Function), used as {exercise.title}.apply(X, Y)"
     if ev.get("is_module") is False:
         return f"{exercise.title} must be a subclass of nn.Module: class {exercise.title}(nn.Module)"
     if "construct/error" in ev:

@@ -1,8 +1,10 @@
-"""Static checks on the student's cell: which forbidden torch names it refers to.
+"""Static checks on the student's cell: which forbidden torch names its answer refers to.
 
 Works on the syntax tree, so a name in a comment or a string is not a use, and import
-aliases (``import torch.nn.functional as fn``) are followed. Spellings it cannot see, such
-as ``getattr(torch, "re" + "lu")``, are caught by the ops the probes record at run time.
+aliases (``import torch.nn.functional as fn``) are followed. Only the exercise's own class
+is searched: a check such as ``assert torch.equal(ReLU()(t), torch.relu(t))`` elsewhere in
+the cell is not part of the answer. Spellings the tree cannot show, such as
+``getattr(torch, "re" + "lu")``, are caught by the ops the probes record at run time.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import ast
 from typing import Iterable
 
 DEFAULT_ALIASES = {"torch": "torch", "nn": "torch.nn", "F": "torch.nn.functional"}
-RECEIVERS_THAT_ARE_MODULES = ("self",)
+MODULE_RECEIVERS = frozenset({"self", "cls", "ctx"})
 
 
 def _dotted(node: ast.AST) -> list[str] | None:
@@ -41,29 +43,42 @@ def _aliases(tree: ast.AST) -> dict[str, str]:
     return aliases
 
 
-def forbidden_references(source: str, forbidden: frozenset[str], methods: frozenset[str] = frozenset()) -> list[str]:
-    """Fully qualified forbidden names the source refers to, plus ``.method()`` calls on
-    values that are not modules (``x.relu()``)."""
+def _scope(tree: ast.Module, within: str | None) -> ast.AST:
+    """The class named ``within`` if the cell defines it, else the whole cell."""
+    for node in tree.body:
+        if within and isinstance(node, ast.ClassDef) and node.name == within:
+            return node
+    return tree
+
+
+def forbidden_references(
+    source: str, forbidden: frozenset[str], methods: frozenset[str] = frozenset(), *, within: str | None = None
+) -> list[str]:
+    """Fully qualified forbidden names the answer refers to, plus ``.method()`` calls on
+    values (``x.relu()``, ``(a @ b).backward()``) that are not modules or the cell's own names."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
         return []
     aliases = _aliases(tree)
+    own_names = {n.name for n in ast.walk(tree) if isinstance(n, (ast.ClassDef, ast.FunctionDef))}
     found: set[str] = set()
-    for node in ast.walk(tree):
+    for node in ast.walk(_scope(tree, within)):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             found.update(name for name in (f"{node.module}.{a.name}" for a in node.names) if name in forbidden)
         if not isinstance(node, (ast.Attribute, ast.Name)):
             continue
         parts = _dotted(node)
         if parts is None:
+            if isinstance(node, ast.Attribute) and node.attr in methods:
+                found.add(f"Tensor.{node.attr}()")
             continue
         root = parts[0]
         if root in aliases:
             qualified = ".".join([aliases[root], *parts[1:]])
             if qualified in forbidden:
                 found.add(qualified)
-        elif len(parts) >= 2 and parts[-1] in methods and root not in RECEIVERS_THAT_ARE_MODULES:
+        elif len(parts) >= 2 and parts[-1] in methods and root not in MODULE_RECEIVERS | own_names:
             found.add(f"Tensor.{parts[-1]}()")
     return sorted(found)
 
@@ -74,8 +89,10 @@ def forbidden_uses(
     forbidden: frozenset[str],
     methods: frozenset[str] = frozenset(),
     forbidden_ops: frozenset[str] | None = None,
+    *,
+    within: str | None = None,
 ) -> list[str]:
-    """What the source names, then what the recorded ops show that the source hid."""
-    named = forbidden_references(source, forbidden, methods)
+    """What the answer names, then what the recorded ops show that the source hid."""
+    named = forbidden_references(source, forbidden, methods, within=within)
     ops = forbidden if forbidden_ops is None else forbidden_ops
     return named + sorted({op for op in called_ops if op in ops} - set(named))

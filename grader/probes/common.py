@@ -38,12 +38,18 @@ class Recorder:
         if isinstance(value, torch.Tensor):
             self.data[key] = plain(value)
         else:
-            self.data[f"{key}/type"] = type(value).__name__
+            self.data[f"{key}/type"] = type_name(value)
 
     def text(self, key: str, call: Callable[[], Any]) -> None:
         ok, value = self.attempt(key, call)
         if ok:
             self.data[key] = str(value)[:MAX_TEXT]
+
+
+def type_name(value: Any) -> str:
+    """``ndarray``, ``tuple``; torch's own types in full (``torch.return_types.max``)."""
+    cls = type(value)
+    return f"{cls.__module__}.{cls.__qualname__}" if cls.__module__.startswith("torch") else cls.__name__
 
 
 def plain(value: torch.Tensor) -> torch.Tensor:
@@ -59,9 +65,14 @@ class OpRecorder(TorchFunctionMode):
         self.names: set[str] = set()
 
     def __torch_function__(self, func, types, args=(), kwargs=None):  # type: ignore[override]
-        name = resolve_name(func) or getattr(func, "__qualname__", repr(func))
+        name = resolve_name(func) or _qualified(func)
         self.names.add(name)
         return func(*args, **(kwargs or {}))
+
+
+def _qualified(func: Any) -> str:
+    module, name = getattr(func, "__module__", None), getattr(func, "__qualname__", None)
+    return f"{module}.{name}" if module and name else repr(func)
 
 
 def recorded(rec: Recorder, key: str, call: Callable[[], Any]) -> tuple[bool, Any]:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 import torch
 from torch.autograd import Function, gradcheck
 
-from grader.probes.common import Observations, Recorder, generator, lookup_class
+from grader.probes.common import Observations, OpRecorder, Recorder, generator, lookup_class
 
-CASES = (((3, 4), (4, 2)), ((1, 5), (5, 3)), ((6, 2), (2, 6)), ((3, 3), (3, 3)))
-"""Non-square shapes make a misplaced transpose fail loudly; the square one makes it give wrong values."""
+CASES = (((3, 3), (3, 3)), ((3, 4), (4, 2)), ((1, 5), (5, 3)), ((6, 2), (2, 6)))
+"""The square case comes first: there a misplaced transpose gives wrong values, which the judge
+can name; the non-square ones then make sure the shapes are right too."""
 
 
 def case_tensors(i: int, dtype: torch.dtype = torch.float64) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -20,6 +22,29 @@ def case_tensors(i: int, dtype: torch.dtype = torch.float64) -> tuple[torch.Tens
     X = torch.randn(m, n, generator=g, dtype=dtype)
     Y = torch.randn(n, p, generator=g, dtype=dtype)
     return X, Y, torch.randn(m, p, generator=g, dtype=dtype)
+
+
+@contextmanager
+def _watching_backward(cls: type, ops: OpRecorder, *, enabled: bool) -> Iterator[None]:
+    """Record the torch calls made inside the student's backward (autograd's engine calls it
+    from within Tensor.backward, where an outer recorder sees nothing)."""
+    if not enabled:
+        yield
+        return
+    had_own, original, backward = "backward" in vars(cls), vars(cls).get("backward"), cls.backward
+
+    def spy(ctx: Any, *grads: Any) -> Any:
+        with ops:
+            return backward(ctx, *grads)
+
+    cls.backward = staticmethod(spy)
+    try:
+        yield
+    finally:
+        if had_own:
+            cls.backward = original
+        else:
+            del cls.backward
 
 
 def observe(namespace: dict[str, Any]) -> Observations:
@@ -32,6 +57,7 @@ def observe(namespace: dict[str, Any]) -> Observations:
     if not rec.data["is_function"]:
         return rec.data
 
+    inside_backward = OpRecorder()
     for i in range(len(CASES)):
         X, Y, upstream = case_tensors(i)
         X.requires_grad_(True)
@@ -46,11 +72,14 @@ def observe(namespace: dict[str, Any]) -> Observations:
             continue
         rec[f"case{i}/grad_fn"] = type(Z.grad_fn).__name__
         rec.attempt(f"case{i}/saved", lambda: rec.__setitem__(f"case{i}/saved", len(Z.grad_fn.saved_tensors)))
-        ok, _ = rec.attempt(f"case{i}/backward", lambda: Z.backward(upstream))
+        with _watching_backward(cls, inside_backward, enabled=rec.data["own_backward"]):
+            ok, _ = rec.attempt(f"case{i}/backward", lambda: Z.backward(upstream))
         if ok:
             for name, leaf in (("x", X), ("y", Y)):
                 if leaf.grad is not None:
                     rec.tensor(f"case{i}/grad_{name}", leaf.grad)
+
+    rec["backward/ops"] = sorted(inside_backward.names)
 
     X, Y, _ = case_tensors(0, torch.float32)
     ok, Z = rec.attempt("float32", lambda: cls.apply(X, Y))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 import torch
 from torch import nn
+from torch.nn.modules.module import register_module_forward_hook
 
 from grader.probes.common import Observations, Recorder, construct_module, generator, recorded
 
@@ -24,6 +26,23 @@ def module_kind(module: nn.Module, namespace: dict[str, Any]) -> str:
             return f"own {name}"
     cls = type(module)
     return f"{cls.__module__}.{cls.__qualname__}"
+
+
+@contextmanager
+def _watching_calls(model: nn.Module, namespace: dict[str, Any], calls: list[list[str]]) -> Iterator[None]:
+    """Every module that finishes a forward call, in order, as [registered name or "", kind]:
+    the order data flows through the layers, and modules made on the fly inside forward."""
+    names = {id(m): name for name, m in model.named_modules() if name}
+
+    def hook(module: nn.Module, args: Any, output: Any) -> None:
+        if module is not model:
+            calls.append([names.get(id(module), ""), module_kind(module, namespace)])
+
+    handle = register_module_forward_hook(hook)
+    try:
+        yield
+    finally:
+        handle.remove()
 
 
 def observe(namespace: dict[str, Any]) -> Observations:
@@ -49,14 +68,19 @@ def observe(namespace: dict[str, Any]) -> Observations:
     rec.text("repr", lambda: repr(model))
 
     for label, x in forward_inputs().items():
-        ok, out = recorded(rec, f"forward_{label}", lambda: model(x.clone()))
+        calls: list[list[str]] = []
+        with _watching_calls(model, namespace, calls):
+            ok, out = recorded(rec, f"forward_{label}", lambda: model(x.clone()))
+        rec[f"forward_{label}/calls"] = calls
         if ok:
             rec.tensor(f"forward_{label}/out", out)
 
     x = forward_inputs()["images"]
     ok, out = rec.attempt("grad_forward", lambda: model(x.clone()))
-    if ok and isinstance(out, torch.Tensor) and out.requires_grad:
-        ok, _ = rec.attempt("grad_backward", lambda: out.sum().backward())
-        if ok:
-            rec["grad/with_grad"] = [name for name, p in model.named_parameters() if p.grad is not None]
+    if ok and isinstance(out, torch.Tensor):
+        rec["grad/requires_grad"] = bool(out.requires_grad)
+        if out.requires_grad:
+            ok, _ = rec.attempt("grad_backward", lambda: out.sum().backward())
+            if ok:
+                rec["grad/with_grad"] = [name for name, p in model.named_parameters() if p.grad is not None]
     return rec.data

@@ -53,7 +53,10 @@ def test_parameters_registered(ev: Evidence) -> None:
         check(kind == "parameter", _kind_message(kind, name))
     ev.need("parameters", f"{LAYER}.named_parameters()")
     names = ev.get("parameters")
-    check(names == ["weight", "bias"], f"{LAYER}.named_parameters() lists {names}; it should list exactly ['weight', 'bias']")
+    check(
+        isinstance(names, list) and sorted(names) == ["bias", "weight"],
+        f"{LAYER}.named_parameters() lists {names}; it should list exactly weight and bias",
+    )
     for name in ("weight", "bias"):
         check(ev.get(f"{name}/requires_grad") is True, f"{name} does not require grad, so it cannot be trained")
 
@@ -144,6 +147,8 @@ def test_gradients(ev: Evidence) -> None:
     if weight_shape == (IN, OUT):
         expected_weight = expected_weight.T
     for name, expected in (("weight", expected_weight), ("bias", upstream.sum(0))):
+        if ev.get(f"{name}/requires_grad") is not True:
+            continue  # charged once, by parameters_registered
         grad = ev.get(f"grad/{name}")
         check(
             isinstance(grad, torch.Tensor),
@@ -163,7 +168,10 @@ def test_no_bias(ev: Evidence) -> None:
     check(kind != "missing", "with bias=False the layer has no bias attribute at all; set self.bias = None")
     check(kind == "none", f"with bias=False, bias should be None, found {kind}")
     names = ev.get("nobias/parameters")
-    check(names == ["weight"], f"with bias=False, named_parameters() should list only ['weight'], found {names}")
+    check(
+        isinstance(names, list) and "bias" not in names,
+        f"with bias=False, named_parameters() should not list a bias, found {names}",
+    )
     x = forward_inputs()[1]
     out = ev.tensor("nobias/forward/out", f"Linear({IN}, {OUT}, bias=False) on an input of shape {shape(x)}")
     weight = ev.tensor("nobias/weight/value", "the weight of the layer without bias")
@@ -195,7 +203,8 @@ def test_extra_repr(ev: Evidence) -> None:
 
 def test_no_builtin_linear(ev: Evidence) -> None:
     ev.need("forward1", f"{LAYER} on a batch")
-    used = forbidden_uses(ev.source, ev.ops(*(f"forward{i}" for i in range(len(LEADING_SHAPES)))), FORBIDDEN)
+    steps = [f"forward{i}" for i in range(len(LEADING_SHAPES))]
+    used = forbidden_uses(ev.source, ev.ops(*steps), FORBIDDEN, within="Linear")
     check(
         not used,
         f"Linear uses PyTorch's own linear layer ({', '.join(used)}); the exercise is to write it yourself, "

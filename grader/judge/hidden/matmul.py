@@ -6,10 +6,16 @@ import torch
 
 from grader.judge.evidence import Evidence, Failure, check, close, first_match, max_difference, shape
 from grader.judge.hidden import HiddenTest
-from grader.judge.source_checks import forbidden_references
+from grader.judge.source_checks import forbidden_uses
 from grader.probes.matmul import CASES, case_tensors
 
-DELEGATING = frozenset({"torch.autograd.grad", "torch.autograd.backward", "torch.enable_grad", "torch.func.vjp", "torch.autograd.functional.vjp"})
+DELEGATING = frozenset(
+    {"torch.autograd.grad", "torch.autograd.backward", "torch.enable_grad", "torch.set_grad_enabled",
+     "torch.func.vjp", "torch.autograd.functional.vjp", "torch.Tensor.backward"}
+)
+DELEGATING_OPS = frozenset({"torch.autograd.grad", "torch.autograd.backward", "torch.Tensor.backward"})
+"""Calls inside backward that hand the work to autograd (entering no_grad, as
+once_differentiable does, is not among them)."""
 
 
 def _what(i: int) -> str:
@@ -43,7 +49,7 @@ def test_is_function(ev: Evidence) -> None:
     check(ev.get("own_backward") is True, "MatMul has no backward of its own; write the staticmethod backward(ctx, grad_output)")
     ev.need("case0/forward", _what(0))
     check(ev.get("case0/no_grad_fn") is None, "the result of MatMul.apply is not linked to autograd (it has no grad_fn)")
-    used = forbidden_references(ev.source, DELEGATING, frozenset({"backward"}))
+    used = forbidden_uses(ev.source, ev.ops("backward"), DELEGATING, frozenset({"backward"}), DELEGATING_OPS, within="MatMul")
     check(
         not used,
         f"MatMul's backward delegates to autograd ({', '.join(used)}); compute the gradients yourself with matrix products",
@@ -97,10 +103,12 @@ def test_grad_y(ev: Evidence) -> None:
 def test_save_for_backward(ev: Evidence) -> None:
     ev.need("case0/forward", _what(0))
     ev.need("case0/saved", "reading the tensors MatMul saved for backward")
+    saved = ev.get("case0/saved") or 0
     check(
-        (ev.get("case0/saved") or 0) >= 2,
-        "forward keeps X and Y as attributes of ctx (e.g. ctx.X = X) instead of ctx.save_for_backward(X, Y); "
-        "saved tensors let autograd detect in-place changes and free memory when the graph goes",
+        saved >= 2,
+        f"forward saves {saved} tensor(s) with ctx.save_for_backward and keeps the rest as attributes of ctx "
+        "(e.g. ctx.Y = Y); save both with ctx.save_for_backward(X, Y): saved tensors let autograd detect "
+        "in-place changes and free memory when the graph goes",
     )
 
 

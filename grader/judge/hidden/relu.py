@@ -13,9 +13,10 @@ FORBIDDEN = frozenset(
     {
         "torch.relu", "torch.relu_", "torch.nn.functional.relu", "torch.nn.functional.relu_",
         "torch.nn.ReLU", "torch.nn.modules.activation.ReLU", "torch.Tensor.relu", "torch.Tensor.relu_",
+        "torch.ops.aten.relu", "torch.ops.aten.relu_",
     }
 )
-FORBIDDEN_OPS = FORBIDDEN | {"torch._C._nn.relu"}
+FORBIDDEN_OPS = FORBIDDEN | {"torch._C._nn.relu", "aten.relu", "aten.relu_", "aten.relu.default", "aten.relu_.default"}
 
 
 def _outputs(ev: Evidence) -> list[tuple[torch.Tensor, torch.Tensor]]:
@@ -80,10 +81,12 @@ def test_input_unchanged(ev: Evidence) -> None:
 def test_gradient(ev: Evidence) -> None:
     x, upstream = grad_case()
     ev.need("grad_forward", "ReLU on an input that requires grad")
+    check("grad/requires_grad" in ev, "ReLU did not return a tensor for an input that requires grad")
     check(
         ev.get("grad/requires_grad") is True,
-        "ReLU's output does not require grad: it was cut off from autograd (.detach(), .data, .numpy() or "
-        "torch.tensor(...)), so no gradient can flow back through it",
+        "ReLU's output does not require grad: it was cut off from autograd (by .detach(), .data, .numpy(), "
+        "torch.tensor(...), or by building it from a comparison such as x > 0, which has no gradient), so no "
+        "gradient can flow back through it",
     )
     ev.need("grad_backward", "backward through ReLU")
     grad = ev.tensor("grad/x", "the gradient of ReLU")
@@ -98,7 +101,7 @@ def test_gradient(ev: Evidence) -> None:
 def test_no_builtin_relu(ev: Evidence) -> None:
     ev.need("forward0", f"ReLU on an input of shape {shape(SHAPES[0])}")
     steps = [f"forward{i}" for i in range(len(SHAPES))]
-    used = forbidden_uses(ev.source, ev.ops(*steps), FORBIDDEN, frozenset({"relu", "relu_"}), FORBIDDEN_OPS)
+    used = forbidden_uses(ev.source, ev.ops(*steps), FORBIDDEN, frozenset({"relu", "relu_"}), FORBIDDEN_OPS, within="ReLU")
     check(
         not used,
         f"ReLU uses PyTorch's own relu ({', '.join(used)}); the exercise is to write it yourself, e.g. with "

@@ -21,9 +21,13 @@ TORCH_LAYERS = frozenset(
 
 
 def _layers(ev: Evidence) -> list[tuple[torch.Tensor, torch.Tensor | None]]:
+    """Weight and bias of each linear layer, in the order the forward pass used them
+    (layers it never used last, in registration order)."""
     ev.need("structure", "listing the model's layers")
     layers: Any = ev.get("layers", [])
-    return [(w, b) for _, w, b in layers if isinstance(w, torch.Tensor)]
+    called = [name for name, _ in ev.get("forward_images/calls", []) if name]
+    order = {name: called.index(name) if name in called else len(called) + i for i, (name, _, _) in enumerate(layers)}
+    return [(w, b) for name, w, b in sorted(layers, key=lambda layer: order[layer[0]]) if isinstance(w, torch.Tensor)]
 
 
 def _describe(layers: list[tuple[torch.Tensor, torch.Tensor | None]]) -> str:
@@ -43,6 +47,13 @@ def test_parameters_registered(ev: Evidence) -> None:
         shapes == PARAMETER_SHAPES,
         f"SimpleMLP's parameters have shapes {[tuple(s) for s in shapes]}; expected the weight and bias of "
         "Linear(784, 100) and Linear(100, 10): (100, 784), (100,), (10, 100), (10,)",
+    )
+    if "grad/requires_grad" not in ev:
+        return  # the forward pass failed: that is charged where it is tested
+    check(
+        ev.get("grad/requires_grad") is True,
+        "SimpleMLP's output does not require grad: it was cut off from autograd (.detach(), .data, numpy), "
+        "so its parameters receive no gradient and would never be trained",
     )
     ev.need("grad_backward", "backward through SimpleMLP")
     missing = sorted({name for name, _ in found} - set(ev.get("grad/with_grad", [])))
@@ -105,17 +116,17 @@ def test_logits(ev: Evidence) -> None:
 def test_uses_own_modules(ev: Evidence) -> None:
     ev.need("structure", "listing the model's layers")
     ev.need("forward_images", "SimpleMLP on a batch of images")
-    kinds = [kind for _, kind in ev.get("modules", [])]
-    torch_layers = forbidden_uses(ev.source, [*kinds, *ev.ops("forward_images")], TORCH_LAYERS, frozenset({"relu"}))
+    registered = [kind for _, kind in ev.get("modules", [])]
+    ran = [kind for _, kind in ev.get("forward_images/calls", [])]
+    torch_layers = forbidden_uses(
+        ev.source, [*registered, *ran, *ev.ops("forward_images")], TORCH_LAYERS, frozenset({"relu"}), within="SimpleMLP"
+    )
     check(
         not torch_layers,
         f"SimpleMLP uses torch.nn's layers ({', '.join(torch_layers)}); build it from your own Linear and ReLU classes",
     )
-    check(kinds.count("own Linear") >= 2, "SimpleMLP should contain two of your Linear layers")
-    check(
-        kinds.count("own ReLU") >= 1,
-        "SimpleMLP contains no ReLU module of yours; put ReLU() between the two Linear layers",
-    )
+    check(ran.count("own Linear") >= 2, "SimpleMLP's forward should run two of your Linear layers")
+    check(ran.count("own ReLU") >= 1, "SimpleMLP's forward runs no ReLU of yours; put ReLU() between the two Linear layers")
 
 
 TESTS = (
