@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,11 +11,11 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
-from grader.config import Settings
-from grader.exercises import ASSIGNMENTS, EXERCISES
+from grader.course import make_course, nbgrader
 from grader.demo import SAMPLES_DIR
+from grader.exercises import ASSIGNMENTS, EXERCISES
 from grader.fill import parse_answers
-from tests.conftest import ROOT, build_submissions, reference_answers
+from tests.conftest import ROOT, reference_answers
 
 pytestmark = pytest.mark.nbgrader
 HONEST_SAMPLES = ("ben", "cy", "dee")
