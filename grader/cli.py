@@ -7,7 +7,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from grader import feedback, gradebook, reports
+from grader import feedback, reports
 from grader.api import grade
 from grader.config import Settings
 from grader.discover import BadPath
@@ -59,6 +59,8 @@ def _grade(args: argparse.Namespace) -> int:
     settings = _settings(args)
     results = grade(args.paths, settings)
     if args.gradebook:
+        from grader import gradebook  # nbgrader's database layer costs about 0.5 s to import
+
         count = gradebook.record(results, args.gradebook, settings)
         print(f"recorded {count} submission(s) in {args.gradebook}", file=sys.stderr)
     if args.feedback:
