@@ -1,0 +1,49 @@
+"""The notebooks as a student meets them, in a real Jupyter kernel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+from grader.exercises import ASSIGNMENTS
+from tests.conftest import ROOT
+
+
+def _execute(path: Path) -> nbformat.NotebookNode:
+    notebook = nbformat.read(path, as_version=4)
+    NotebookClient(notebook, timeout=120, kernel_name="python3", allow_errors=True, resources={"metadata": {"path": str(path.parent)}}).execute()
+    return notebook
+
+
+def _errors(notebook: nbformat.NotebookNode) -> dict[str, str]:
+    found = {}
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                found[cell.metadata.get("nbgrader", {}).get("grade_id", "?")] = f"{output['ename']}: {output['evalue']}"
+    return found
+
+
+@pytest.mark.parametrize("assignment", sorted(ASSIGNMENTS))
+def test_reference_notebook_runs_clean_and_every_visible_check_passes(assignment: str) -> None:
+    notebook = _execute(ROOT / "solutions" / assignment / ASSIGNMENTS[assignment].filename)
+    assert _errors(notebook) == {}
+    for cell in notebook.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+        if grade_id.startswith("check_"):
+            printed = "".join(o.get("text", "") for o in cell.outputs if o.get("output_type") == "stream")
+            assert "passes the visible checks" in printed
+
+
+@pytest.mark.parametrize("assignment", sorted(ASSIGNMENTS))
+def test_release_notebook_fails_only_where_work_is_missing(assignment: str) -> None:
+    """An untouched release stops at the stubs and the checks after them, nowhere else."""
+    notebook = _execute(ROOT / "exercises" / assignment / ASSIGNMENTS[assignment].filename)
+    errors = _errors(notebook)
+    exercises = ASSIGNMENTS[assignment].exercises
+    assert set(errors) == {f"check_{e}" for e in exercises}
+    assert all(message.startswith("NotImplementedError") for message in errors.values())
