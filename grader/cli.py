@@ -6,6 +6,7 @@ import argparse
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Callable
 
 from grader import feedback, reports
 from grader.api import grade
@@ -14,12 +15,12 @@ from grader.discover import BadPath
 from grader.sandbox.pool import SandboxError
 
 
-def _positive(kind: type) -> object:
-    def parse(text: str) -> object:
+def _positive(kind: Callable[[str], float], description: str) -> Callable[[str], float]:
+    def parse(text: str) -> float:
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a {kind.__name__}, got {text!r}") from None
+            raise argparse.ArgumentTypeError(f"expected {description}, got {text!r}") from None
         if value <= 0:
             raise argparse.ArgumentTypeError(f"must be positive, got {text}")
         return value
@@ -38,8 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--json", action="store_true", help="print exactly one JSON document on stdout")
     g.add_argument("--gradebook", metavar="URL", help="also record scores in this nbgrader gradebook (e.g. sqlite:///gradebook.db)")
     g.add_argument("--feedback", metavar="DIR", type=Path, help="write one Markdown feedback file per submission here")
-    g.add_argument("--workers", type=_positive(int), help=f"children grading side by side (default {Settings().workers})")
-    g.add_argument("--timeout", type=_positive(float), help=f"seconds allowed per exercise (default {Settings.timeout_seconds:g})")
+    g.add_argument("--workers", type=_positive(int, "a whole number"), help=f"children grading side by side (default {Settings().workers})")
+    g.add_argument("--timeout", type=_positive(float, "a number of seconds"), help=f"seconds allowed per exercise (default {Settings.timeout_seconds:g})")
 
     d = commands.add_parser("demo", help="grade the bundled sample submissions end to end")
     d.add_argument("--out", type=Path, default=Path("build/demo"), help="folder for everything the demo writes (default build/demo)")

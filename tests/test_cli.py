@@ -98,6 +98,8 @@ def test_paths_that_name_no_submission_are_usage_errors(tmp_path: Path, args: li
 def test_table_output_and_bad_options(course: Path) -> None:
     done = run_cli("grade", "--workers", "0", course)
     assert done.returncode == 2 and "must be positive" in done.stderr
+    done = run_cli("grade", "--workers", "1.5", course)
+    assert done.returncode == 2 and "expected a whole number" in done.stderr
     done = run_cli("grade", "--workers", "1", course / "alice")
     assert done.returncode == 0, done.stderr
     assert "alice" in done.stdout and "20/20" in done.stdout and "5/5" in done.stdout

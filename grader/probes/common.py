@@ -64,7 +64,7 @@ class OpRecorder(TorchFunctionMode):
         super().__init__()
         self.names: set[str] = set()
 
-    def __torch_function__(self, func, types, args=(), kwargs=None):  # type: ignore[override]
+    def __torch_function__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
         name = resolve_name(func) or _qualified(func)
         self.names.add(name)
         return func(*args, **(kwargs or {}))

@@ -25,7 +25,7 @@ def case_tensors(i: int, dtype: torch.dtype = torch.float64) -> tuple[torch.Tens
 
 
 @contextmanager
-def _watching_backward(cls: type, ops: OpRecorder, *, enabled: bool) -> Iterator[None]:
+def _watching_backward(cls: Any, ops: OpRecorder, *, enabled: bool) -> Iterator[None]:
     """Record the torch calls made inside the student's backward (autograd's engine calls it
     from within Tensor.backward, where an outer recorder sees nothing)."""
     if not enabled:

@@ -17,7 +17,7 @@ from typing import Any, Iterable
 import torch
 
 from grader.config import Settings
-from grader.records import Program, RunOutcome
+from grader.records import Program, RunOutcome, RunStatus
 from grader.sandbox.harness import OBSERVATIONS_FILE, PROGRAM_FILE, STDERR_FILE, STDOUT_FILE
 
 CHILD_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
@@ -123,28 +123,30 @@ def outcome_of(job_dir: Path, status: dict[str, Any], settings: Settings) -> Run
     """Classify a finished child; only a readable observations file counts as 'ok'."""
     stdout = _read_capped(job_dir / STDOUT_FILE, settings.max_output_chars)
     stderr = _read_capped(job_dir / STDERR_FILE, settings.max_output_chars)
-    output = {"stdout": stdout, "stderr": stderr}
+
+    def outcome(status: RunStatus, detail: str = "", observations: dict[str, Any] | None = None) -> RunOutcome:
+        return RunOutcome(status, detail, observations, stdout, stderr)
+
     if status.get("timed_out"):
-        return RunOutcome("timeout", f"it was stopped after {settings.timeout_seconds:g} s (an endless loop, or far too much work?)", **output)
+        return outcome("timeout", f"it was stopped after {settings.timeout_seconds:g} s (an endless loop, or far too much work?)")
     path = job_dir / OBSERVATIONS_FILE
     if status.get("exit_code") == 0 and path.is_file():
         size = path.stat().st_size
         if size > settings.max_observation_bytes:
-            return RunOutcome("crashed", f"it produced {size} bytes of results, more than the {settings.max_observation_bytes} allowed", **output)
+            return outcome("crashed", f"it produced {size} bytes of results, more than the {settings.max_observation_bytes} allowed")
         try:
             with warnings.catch_warnings():  # a forged file may also trip torch's protocol warning
                 warnings.simplefilter("ignore")
                 observations = torch.load(path, weights_only=True, map_location="cpu")
         except Exception as exc:  # noqa: BLE001 - whatever the child wrote, it is not trusted
-            return RunOutcome("crashed", f"its results could not be read ({type(exc).__name__})", **output)
+            return outcome("crashed", f"its results could not be read ({type(exc).__name__})")
         if not isinstance(observations, dict):
-            return RunOutcome("crashed", "its results were not in the expected form", **output)
-        return RunOutcome("ok", observations=observations, **output)
+            return outcome("crashed", "its results were not in the expected form")
+        return outcome("ok", observations=observations)
     if status.get("signal") is not None:
-        return RunOutcome("crashed", f"the process running it was killed by signal {status['signal']}", **output)
-    return RunOutcome(
+        return outcome("crashed", f"the process running it was killed by signal {status['signal']}")
+    return outcome(
         "exited",
         f"the process running it ended early with exit status {status.get('exit_code')}, before it could be tested "
         "(does a cell call os._exit(), exit() or quit()?)",
-        **output,
     )
