@@ -69,7 +69,9 @@ def _plan(submission: Submission, index: int, settings: Settings) -> tuple[dict[
 def _verdict(job: _Job, outcome: RunOutcome) -> ExerciseResult:
     exercise = EXERCISES[job.exercise]
     if outcome.status != "ok" or outcome.observations is None:
-        return all_failed(job.exercise, f"{exercise.title} could not be tested: {outcome.detail}")
+        last_words = outcome.stderr.strip().splitlines()[-1:] if outcome.status in ("exited", "crashed") else []
+        said = f"; its last error output was: {last_words[0][:300]}" if last_words else ""
+        return all_failed(job.exercise, f"{exercise.title} could not be tested: {outcome.detail}{said}")
     return judge(exercise, outcome.observations, job.source)
 
 

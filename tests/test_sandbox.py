@@ -83,6 +83,22 @@ def test_a_child_killed_by_a_signal_is_a_result(results) -> None:
     assert "signal 9" in _messages(results, "kills_itself", "matmul", "02_autograd")[0]
 
 
+def test_faking_the_comparison_functions_gains_no_point(grade_students: GradeStudents) -> None:
+    identity = "class ReLU(nn.Module):\n    def forward(self, x):\n        return x\n"
+    fakes = (
+        "import numpy, torch.testing\n"
+        "torch.allclose = lambda *a, **k: True\n"
+        "torch.testing.assert_close = lambda *a, **k: None\n"
+        "numpy.testing.assert_allclose = lambda *a, **k: None\n"
+    )
+    base = reference_answers()
+    results = grade_students({"honest_but_wrong": {**base, "relu": identity}, "faker": {**base, "relu": fakes + identity}})
+    honest = results[("honest_but_wrong", "01_modules")].exercise("relu")
+    faked = results[("faker", "01_modules")].exercise("relu")
+    assert faked.score == honest.score == 0
+    assert [t.message for t in faked.tests] == [t.message for t in honest.tests]
+
+
 def test_cant_run_forever(tmp_path: Path) -> None:
     settings = replace(Settings(workers=1), timeout_seconds=2)
     answers = {**reference_answers(), "linear": "while True:\n    pass\n"}
