@@ -68,11 +68,15 @@ def _plan(submission: Submission, index: int, settings: Settings) -> tuple[dict[
 
 def _verdict(job: _Job, outcome: RunOutcome) -> ExerciseResult:
     exercise = EXERCISES[job.exercise]
-    if outcome.status != "ok" or outcome.observations is None:
-        last_words = outcome.stderr.strip().splitlines()[-1:] if outcome.status in ("exited", "crashed") else []
-        said = f"; its last error output was: {last_words[0][:300]}" if last_words else ""
-        return all_failed(job.exercise, f"{exercise.title} could not be tested: {outcome.detail}{said}")
-    return judge(exercise, outcome.observations, job.source)
+    if outcome.status == "ok" and outcome.observations is not None:
+        try:
+            return judge(exercise, outcome.observations, job.source)
+        except Exception as exc:  # noqa: BLE001 - the observations came from the student's process
+            print(f"grader: {exercise.id}: unusable observations ({exc!r})", file=sys.stderr)
+            return all_failed(job.exercise, f"{exercise.title} could not be tested: its results were not in the expected form")
+    last_words = outcome.stderr.strip().splitlines()[-1:] if outcome.status in ("exited", "crashed") else []
+    said = f"; its last error output was: {last_words[0][:300]}" if last_words else ""
+    return all_failed(job.exercise, f"{exercise.title} could not be tested: {outcome.detail}{said}")
 
 
 def grade_targets(targets: list[Target], settings: Settings) -> list[SubmissionResult]:
@@ -88,6 +92,10 @@ def grade_targets(targets: list[Target], settings: Settings) -> list[SubmissionR
             )
         except Ungradable as problem:
             results.append(_ungradable(target, str(problem)))
+            continue
+        except Exception as exc:  # noqa: BLE001 - any unreadable file is that file's problem only
+            print(f"grader: {target.path}: {exc!r}", file=sys.stderr)
+            results.append(_ungradable(target, f"{target.path.name} could not be read as a notebook ({type(exc).__name__})"))
             continue
         if submission.edited_locked:
             print(

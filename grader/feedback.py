@@ -27,11 +27,12 @@ def render(result: SubmissionResult) -> str:
 
 
 def write_all(results: list[SubmissionResult], folder: Path) -> list[Path]:
-    """One file per submission: <folder>/<student>/<assignment>.md (loose files by notebook name)."""
+    """One file per submission: <folder>/<student>/<notebook>.md (the notebook is named after its
+    assignment, so a stray file beside it gets feedback of its own)."""
     written = []
     for result in results:
         owner = result.student or "unknown-student"
-        path = folder / owner / f"{result.assignment or result.notebook}.md"
+        path = folder / owner / f"{result.notebook}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(render(result), encoding="utf-8")
         written.append(path)

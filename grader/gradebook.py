@@ -55,6 +55,8 @@ def record(results: list[SubmissionResult], db_url: str, settings: Settings) -> 
             for result in results:
                 if not result.student or result.assignment not in ASSIGNMENTS:
                     continue
+                if result.notebook != ASSIGNMENTS[result.assignment].notebook:
+                    continue  # a stray file beside the real notebook must not overwrite its scores
                 gradebook.update_or_create_student(result.student)
                 try:
                     gradebook.find_submission(result.assignment, result.student)

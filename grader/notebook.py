@@ -51,6 +51,8 @@ def read_submission(path: Path, *, student: str | None, locked_sources: dict[str
         raw = json.loads(path.read_bytes().decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise Ungradable(f"{path.name} is not a readable notebook (invalid JSON: {exc})") from None
+    except RecursionError:
+        raise Ungradable(f"{path.name} is not a readable notebook (nested too deeply)") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list):
         raise Ungradable(f"{path.name} is not a Jupyter notebook (no list of cells)")
     try:
@@ -64,7 +66,8 @@ def read_submission(path: Path, *, student: str | None, locked_sources: dict[str
     edited: list[str] = []
     for cell in notebook_cells(raw):
         if cell.solution:
-            answers.setdefault(cell.grade_id, cell.source)
+            # A duplicated cell keeps its metadata: run the copies in order, as the kernel would.
+            answers[cell.grade_id] = f"{answers[cell.grade_id]}\n\n{cell.source}" if cell.grade_id in answers else cell.source
         elif cell.grade_id in locked_sources and cell.source != locked_sources[cell.grade_id]:
             edited.append(cell.grade_id)
     return Submission(path, student, assignment, answers, tuple(edited))

@@ -41,8 +41,8 @@ class RunOutcome:
     status: RunStatus
     detail: str = ""
     observations: dict[str, Any] | None = None
-    stdout: str = ""
     stderr: str = ""
+    """The end of what the student's code wrote to stderr (capped), for crash messages."""
 
 
 @dataclass(frozen=True)

@@ -54,10 +54,18 @@ def notebook_cells(raw: dict) -> list[Cell]:
                 solution=bool(meta.get("solution")),
                 grade=bool(meta.get("grade")),
                 locked=bool(meta.get("locked")),
-                points=float(meta["points"]) if meta.get("points") is not None else None,
+                points=_points(meta.get("points")),
             )
         )
     return cells
+
+
+def _points(value: object) -> float | None:
+    """Points as written in the metadata; a value that is no number counts as none."""
+    try:
+        return float(value) if value is not None else None  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
 
 
 def strip_solution_markers(source: str) -> str:
@@ -65,16 +73,19 @@ def strip_solution_markers(source: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def instructor_cells(solutions_dir: Path, assignment: str) -> tuple[Cell, ...]:
-    path = solutions_dir / assignment / ASSIGNMENTS[assignment].filename
+def _cells_of(folder: Path, assignment: str) -> tuple[Cell, ...]:
+    path = folder / assignment / ASSIGNMENTS[assignment].filename
     return tuple(notebook_cells(json.loads(path.read_text(encoding="utf-8"))))
 
 
-@lru_cache(maxsize=None)
+def instructor_cells(solutions_dir: Path, assignment: str) -> tuple[Cell, ...]:
+    """The source notebook: reference answers and hidden tests included."""
+    return _cells_of(solutions_dir, assignment)
+
+
 def release_cells(release_dir: Path, assignment: str) -> tuple[Cell, ...]:
     """The cells students receive: stubs in the solution cells, hidden tests removed."""
-    path = release_dir / assignment / ASSIGNMENTS[assignment].filename
-    return tuple(notebook_cells(json.loads(path.read_text(encoding="utf-8"))))
+    return _cells_of(release_dir, assignment)
 
 
 def reference_answer(solutions_dir: Path, assignment: str, grade_id: str) -> str:

@@ -36,11 +36,13 @@ def not_attempted(exercise_id: str) -> ExerciseResult:
 def _blocking_problem(ev: Evidence) -> str | None:
     """A reason no test of this exercise can pass, or None."""
     exercise = ev.exercise
-    cell_errors: dict[str, Any] = ev.get("cell_errors", {}) or {}
+    cell_errors = ev.get("cell_errors", {})
+    if not isinstance(cell_errors, dict):
+        return "internal grader problem: the results of running the cells were not in the expected form"
     own_error = cell_errors.get(exercise.id)
     for label, error in cell_errors.items():
         if label != exercise.id:
-            return f"internal grader problem: the instructor's cell {label!r} failed ({error.get('type')}: {error.get('message')})"
+            return f"internal grader problem: the instructor's cell {label!r} failed ({ev.explain('it', error)})"
     missing = ev.get("missing")
     if missing:
         if own_error is not None:

@@ -1,0 +1,98 @@
+"""Bad input gets a clear result and costs nothing else: not the batch, not another row."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from nbgrader.api import Gradebook
+
+from grader import feedback, gradebook
+from grader.api import grade
+from grader.config import Settings
+from grader.fill import filled_notebook, write_submission
+from grader.judge import judge
+from grader.exercises import EXERCISES
+from grader.sandbox.pool import outcome_of
+from tests.conftest import build_submissions, reference_answers
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_malformed_notebooks_are_ungradable_rows_and_the_batch_goes_on(tmp_path: Path, settings: Settings) -> None:
+    build_submissions(tmp_path, {"good": reference_answers()}, settings)
+    release = json.loads((settings.release_dir / "01_modules" / "01_modules.ipynb").read_text(encoding="utf-8"))
+    release["cells"][1]["metadata"]["nbgrader"]["points"] = "lots"
+    _write(tmp_path / "odd_points" / "01_modules" / "01_modules.ipynb", json.dumps(release))
+    _write(tmp_path / "deep" / "01_modules" / "01_modules.ipynb", "[" * 100_000)
+    _write(tmp_path / "empty" / "01_modules" / "01_modules.ipynb", "")
+    rows = {r.student: r for r in grade([tmp_path], settings) if r.assignment == "01_modules"}
+    assert rows["good"].score == 20
+    assert rows["odd_points"].status == "graded" and rows["odd_points"].score == 0
+    assert rows["deep"].status == rows["empty"].status == "ungradable"
+    assert "nested too deeply" in (rows["deep"].error or "")
+
+
+def test_a_stray_notebook_never_overwrites_the_real_ones_grade_or_feedback(tmp_path: Path, settings: Settings) -> None:
+    submitted = tmp_path / "submitted"
+    build_submissions(submitted, {"alice": reference_answers()}, settings)
+    _write(submitted / "alice" / "01_modules" / "Untitled.ipynb", "{}")
+    results = grade([submitted], settings)
+    db = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    gradebook.record(results, db, settings)
+    feedback.write_all(results, tmp_path / "feedback")
+    with Gradebook(db) as book:
+        assert book.find_submission("01_modules", "alice").score == 20
+    assert "20 / 20" in (tmp_path / "feedback" / "alice" / "01_modules.md").read_text(encoding="utf-8")
+    assert "could not be graded" in (tmp_path / "feedback" / "alice" / "Untitled.md").read_text(encoding="utf-8")
+
+
+def test_a_duplicated_answer_cell_runs_both_copies_in_order(tmp_path: Path, settings: Settings) -> None:
+    notebook = filled_notebook(settings.release_dir, "01_modules", {})
+    stub = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "relu")
+    answer = stub.copy()
+    answer.id = "copy-of-relu"
+    answer.source = reference_answers()["relu"]
+    notebook.cells.insert(notebook.cells.index(stub) + 1, answer)
+    write_submission(tmp_path, "copier", "01_modules", notebook)
+    (result,) = grade([tmp_path], settings)
+    assert result.exercise("relu").score == 5
+
+
+def test_observations_of_the_wrong_shape_fail_the_exercise_not_the_judge() -> None:
+    for forged in ({"cell_errors": {"setup": "boom"}}, {"cell_errors": ["boom"]}):
+        result = judge(EXERCISES["relu"], forged, "")
+        assert result.score == 0 and "internal grader problem" in result.tests[0].message
+
+
+def test_unusable_observations_become_a_failed_exercise(tmp_path: Path, settings: Settings) -> None:
+    forged = reference_answers()["relu"] + (
+        "\nimport torch as _t\n_save = _t.save\n"
+        "_t.save = lambda obs, path: _save({'cell_errors': {'setup': 'boom'}}, path)\n"
+    )
+    build_submissions(tmp_path, {"forger": {**reference_answers(), "relu": forged}}, settings)
+    modules = next(r for r in grade([tmp_path], settings) if r.assignment == "01_modules")
+    assert modules.exercise("relu").score == 0
+    assert modules.exercise("linear").score == 10
+
+
+def test_a_fifo_instead_of_an_output_file_does_not_block(tmp_path: Path, settings: Settings) -> None:
+    os.mkfifo(tmp_path / "stderr.txt")
+    os.mkfifo(tmp_path / "observations.pt")
+    outcome = outcome_of(tmp_path, {"exit_code": 0, "signal": None, "timed_out": False}, settings)
+    assert outcome.status == "exited" and outcome.stderr == ""
+
+
+def test_a_killed_fork_server_costs_one_job_and_is_replaced(tmp_path: Path, settings: Settings) -> None:
+    answers = {**reference_answers(), "relu": "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n"}
+    build_submissions(tmp_path, {"saboteur": answers, "bystander": reference_answers()}, Settings(workers=1))
+    rows = {(r.student, r.assignment): r for r in grade([tmp_path], Settings(workers=1))}
+    assert rows[("saboteur", "01_modules")].exercise("relu").score == 0
+    assert "stopped responding or was killed" in rows[("saboteur", "01_modules")].exercise("relu").tests[0].message
+    assert rows[("saboteur", "01_modules")].exercise("linear").score == 10
+    assert rows[("bystander", "01_modules")].score == 20 and rows[("bystander", "02_autograd")].score == 5
