@@ -1434,3 +1434,48 @@ class MatMul(Function):
         return Y.T @ grad_output, grad_output @ X.T
 """, expect="factors are in the wrong order"),
 ]
+
+# Deliberate evasions of the rules, and an answer the policy check once misread.
+MUTANTS += [
+    Variant("relu_torch_function_switched_off", "relu", """
+_r = getattr(torch, "re" + "lu")
+
+
+class ReLU(nn.Module):
+    def forward(self, x):
+        with torch._C.DisableTorchFunction():
+            return _r(x)
+""", expect="uses PyTorch's own relu"),
+    Variant("linear_computed_base_class", "linear", """
+_Base = getattr(nn, "Lin" + "ear")
+
+
+class Linear(_Base):
+    def forward(self, x):
+        with torch._C.DisableTorchFunction():
+            return super().forward(x)
+""", expect="uses PyTorch's own linear layer"),
+    Variant("simple_mlp_calls_forward_directly", "simple_mlp", """
+class SimpleMLP(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.hidden = Linear(784, 100)
+        self.relu = ReLU()
+        self.output = Linear(100, 10)
+
+    def forward(self, x):
+        return self.output.forward(self.relu(self.hidden.forward(Flatten()(x))))
+""", expect="layer.forward(x) skips"),
+]
+CORRECT += [
+    Variant("relu_second_attempt_replaces_first", "relu", """
+class ReLU(nn.Module):
+    def forward(self, x):
+        return torch.relu(x)
+
+
+class ReLU(nn.Module):
+    def forward(self, x):
+        return x.clamp(min=0)
+"""),
+]

@@ -112,3 +112,8 @@ def test_ipython_magics_in_an_answer_cell_are_harmless(grade_students: GradeStud
     relu = "%load_ext autoreload\n!echo hello\n" + RELU_OK + "\n%timeit ReLU()(torch.ones(3))\n"
     results = grade_students({"magician": {**reference_answers(), "relu": relu}})
     assert results[("magician", "01_modules")].exercise("relu").score == 5
+
+
+def test_cell_magics_that_run_their_body_still_run_it(grade_students: GradeStudents) -> None:
+    results = grade_students({"timer": {**reference_answers(), "relu": "%%time\n" + RELU_OK}})
+    assert results[("timer", "01_modules")].exercise("relu").score == 5

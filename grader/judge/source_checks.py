@@ -44,8 +44,9 @@ def _aliases(tree: ast.AST) -> dict[str, str]:
 
 
 def _scope(tree: ast.Module, within: str | None) -> ast.AST:
-    """The class named ``within`` if the cell defines it, else the whole cell."""
-    for node in tree.body:
+    """The last definition of the class named ``within`` (the one that counts when the cell
+    runs), else the whole cell."""
+    for node in reversed(tree.body):
         if within and isinstance(node, ast.ClassDef) and node.name == within:
             return node
     return tree
@@ -83,6 +84,34 @@ def forbidden_references(
     return sorted(found)
 
 
+TORCH_FUNCTION_SWITCHES = frozenset(
+    {"torch._C.DisableTorchFunction", "torch._C.DisableTorchFunctionSubclass", "torch._C._disabled_torch_function_impl"}
+)
+
+
+def evasions(source: str) -> list[str]:
+    """Ways of calling torch that no check could see: switching off torch-function dispatch,
+    or looking a torch name up with a computed string. Searched in the whole cell."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    aliases = _aliases(tree)
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        parts = _dotted(node) if isinstance(node, (ast.Attribute, ast.Name)) else None
+        if parts and parts[0] in aliases and ".".join([aliases[parts[0]], *parts[1:]]) in TORCH_FUNCTION_SWITCHES:
+            found.add(".".join([aliases[parts[0]], *parts[1:]]))
+        if (
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr"
+            and len(node.args) >= 2 and not isinstance(node.args[1], ast.Constant)
+        ):
+            target = _dotted(node.args[0])
+            if target and target[0] in aliases and aliases[target[0]].startswith("torch"):
+                found.add(f"getattr({'.'.join(target)}, <computed name>)")
+    return sorted(found)
+
+
 def forbidden_uses(
     source: str,
     called_ops: Iterable[str],
@@ -93,6 +122,6 @@ def forbidden_uses(
     within: str | None = None,
 ) -> list[str]:
     """What the answer names, then what the recorded ops show that the source hid."""
-    named = forbidden_references(source, forbidden, methods, within=within)
+    named = forbidden_references(source, forbidden, methods, within=within) + evasions(source)
     ops = forbidden if forbidden_ops is None else forbidden_ops
     return named + sorted({op for op in called_ops if op in ops} - set(named))

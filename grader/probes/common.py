@@ -36,7 +36,7 @@ class Recorder:
     def tensor(self, key: str, value: Any) -> None:
         """Record a tensor as a plain, detached, contiguous copy; anything else by its type name."""
         if isinstance(value, torch.Tensor):
-            self.data[key] = plain(value)
+            self.attempt(key, lambda: self.__setitem__(key, plain(value)))
         else:
             self.data[f"{key}/type"] = type_name(value)
 
@@ -91,6 +91,7 @@ def construct_module(rec: Recorder, namespace: dict[str, Any], name: str, *args:
     if cls is None:
         return None, None
     rec["is_module"] = issubclass(cls, torch.nn.Module)
+    rec["ancestry"] = [f"{k.__module__}.{k.__qualname__}" for k in cls.__mro__]
     torch.manual_seed(0)
     ok, instance = rec.attempt("construct", lambda: cls(*args))
     return cls, instance if ok else None

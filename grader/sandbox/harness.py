@@ -10,6 +10,7 @@ from typing import Any
 
 import torch
 
+from grader.exercises import EXERCISES
 from grader.probes import probe_module
 from grader.probes.common import Observations, error_record
 
@@ -17,18 +18,30 @@ PROGRAM_FILE = "program.json"
 OBSERVATIONS_FILE = "observations.pt"
 STDOUT_FILE = "stdout.txt"
 STDERR_FILE = "stderr.txt"
-EXERCISE_PROBES = ("relu", "linear", "simple_mlp", "matmul")
+
+
+CELL_MAGICS_THAT_RUN_THEIR_BODY = frozenset({"time", "timeit", "capture", "prun", "debug"})
 
 
 class _NoShell:
-    """Stands in for IPython in a notebook cell: magics and shell escapes do nothing here."""
+    """Stands in for IPython in a notebook cell: magics and shell escapes do nothing here,
+    except that a cell magic which would run its body (``%%time``) still runs it."""
+
+    def __init__(self, namespace: dict[str, Any]) -> None:
+        self._namespace = namespace
+
+    def run_cell_magic(self, name: str, line: str, cell: str) -> None:
+        if name in CELL_MAGICS_THAT_RUN_THEIR_BODY:
+            exec(compile(cell, f"<%%{name} cell>", "exec"), self._namespace)
 
     def __getattr__(self, name: str) -> Any:
         return lambda *args, **kwargs: None
 
 
 def run_program(program: dict[str, Any]) -> Observations:
-    namespace: dict[str, Any] = {"__name__": "__main__", "get_ipython": _NoShell}
+    namespace: dict[str, Any] = {"__name__": "__main__"}
+    shell = _NoShell(namespace)
+    namespace["get_ipython"] = lambda: shell
     cell_errors: dict[str, dict[str, str]] = {}
     for chunk in program["chunks"]:
         try:
@@ -51,7 +64,7 @@ def run_job(job_dir: Path) -> int:
 
 def warm_up() -> None:
     """Pay every first-use cost once, in the fork server, so that children start warm."""
-    for name in EXERCISE_PROBES:
+    for name in EXERCISES:
         probe_module(name)
     from torch.autograd import gradcheck
 

@@ -125,7 +125,11 @@ def test_uses_own_modules(ev: Evidence) -> None:
         not torch_layers,
         f"SimpleMLP uses torch.nn's layers ({', '.join(torch_layers)}); build it from your own Linear and ReLU classes",
     )
-    check(ran.count("own Linear") >= 2, "SimpleMLP's forward should run two of your Linear layers")
+    check(
+        ran.count("own Linear") >= 2,
+        "SimpleMLP's forward should run two of your Linear layers (call a layer as layer(x); layer.forward(x) "
+        "skips nn.Module's call machinery, hooks included)",
+    )
     check(ran.count("own ReLU") >= 1, "SimpleMLP's forward runs no ReLU of yours; put ReLU() between the two Linear layers")
 
 
