@@ -94,3 +94,12 @@ def test_in_kernel_path_gives_the_same_score(catalogue_results, variant: Variant
     score = grade_in_kernel(variant.exercise, _kernel_namespace(variant.exercise, answers))
     expected = _result(catalogue_results, variant.name, variant.exercise)
     assert score == expected.score, capsys.readouterr().out
+
+
+@pytest.mark.parametrize("variant", CORRECT, ids=lambda v: v.name)
+def test_visible_check_accepts_every_correct_answer(variant: Variant, capsys) -> None:
+    """A student with a right answer must never be told by the notebook that it is wrong."""
+    namespace = _kernel_namespace(variant.exercise, {**reference_answers(), variant.exercise: variant.source})
+    cells = {c.grade_id: c for c in instructor_cells(Settings().solutions_dir, EXERCISES[variant.exercise].assignment)}
+    exec(compile(cells[f"check_{variant.exercise}"].source, "<visible check>", "exec"), namespace)
+    assert "passes the visible checks" in capsys.readouterr().out
