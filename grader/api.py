@@ -79,58 +79,54 @@ def _verdict(job: _Job, outcome: RunOutcome) -> ExerciseResult:
     return all_failed(job.exercise, f"{exercise.title} could not be tested: {outcome.detail}{said}")
 
 
+def _read(target: Target, settings: Settings) -> Submission | SubmissionResult:
+    """The submission as data, or its 'ungradable' result."""
+    try:
+        assignment = assignment_for_filename(target.path.name)
+        locked = _locked_sources(settings, assignment.name) if assignment else {}
+        submission = read_submission(
+            target.path, student=target.student, locked_sources=locked, max_bytes=settings.max_notebook_bytes
+        )
+    except Ungradable as problem:
+        return _ungradable(target, str(problem))
+    except Exception as exc:  # noqa: BLE001 - any unreadable file is that file's problem only
+        print(f"grader: {target.path}: {exc!r}", file=sys.stderr)
+        return _ungradable(target, f"{target.path.name} could not be read as a notebook ({type(exc).__name__})")
+    if submission.edited_locked:
+        print(
+            f"note: {target.path}: locked cells were edited ({', '.join(submission.edited_locked)}); "
+            "the instructor's versions were used",
+            file=sys.stderr,
+        )
+    return submission
+
+
 def grade_targets(targets: list[Target], settings: Settings) -> list[SubmissionResult]:
-    results: list[SubmissionResult | None] = []
-    plans: dict[int, tuple[Submission, dict[str, ExerciseResult]]] = {}
+    read = [_read(target, settings) for target in targets]
+    decided: dict[int, dict[str, ExerciseResult]] = {}
     jobs: list[_Job] = []
-    for index, target in enumerate(targets):
-        try:
-            assignment = assignment_for_filename(target.path.name)
-            locked = _locked_sources(settings, assignment.name) if assignment else {}
-            submission = read_submission(
-                target.path, student=target.student, locked_sources=locked, max_bytes=settings.max_notebook_bytes
-            )
-        except Ungradable as problem:
-            results.append(_ungradable(target, str(problem)))
-            continue
-        except Exception as exc:  # noqa: BLE001 - any unreadable file is that file's problem only
-            print(f"grader: {target.path}: {exc!r}", file=sys.stderr)
-            results.append(_ungradable(target, f"{target.path.name} could not be read as a notebook ({type(exc).__name__})"))
-            continue
-        if submission.edited_locked:
-            print(
-                f"note: {target.path}: locked cells were edited ({', '.join(submission.edited_locked)}); "
-                "the instructor's versions were used",
-                file=sys.stderr,
-            )
-        decided, new_jobs = _plan(submission, index, settings)
-        plans[index] = (submission, decided)
-        jobs.extend(new_jobs)
-        results.append(None)
+    for index, item in enumerate(read):
+        if isinstance(item, Submission):
+            decided[index], new_jobs = _plan(item, index, settings)
+            jobs.extend(new_jobs)
 
     if jobs:
         with Sandbox(settings) as sandbox:
             outcomes = sandbox.run_all([job.program for job in jobs])
         for job, outcome in zip(jobs, outcomes):
-            plans[job.submission][1][job.exercise] = _verdict(job, outcome)
+            decided[job.submission][job.exercise] = _verdict(job, outcome)
 
-    final: list[SubmissionResult] = []
-    for index, result in enumerate(results):
-        if result is not None:
-            final.append(result)
-            continue
-        submission, decided = plans[index]
-        final.append(
-            SubmissionResult(
-                submission=str(submission.path),
-                student=submission.student,
-                assignment=submission.assignment.name,
-                notebook=submission.path.stem,
-                status="graded",
-                exercises=tuple(decided[e] for e in submission.assignment.exercises),
-            )
+    return [
+        item if isinstance(item, SubmissionResult) else SubmissionResult(
+            submission=str(item.path),
+            student=item.student,
+            assignment=item.assignment.name,
+            notebook=item.path.stem,
+            status="graded",
+            exercises=tuple(decided[index][e] for e in item.assignment.exercises),
         )
-    return final
+        for index, item in enumerate(read)
+    ]
 
 
 def grade(paths: list[Path], settings: Settings | None = None) -> list[SubmissionResult]:

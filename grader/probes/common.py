@@ -33,17 +33,21 @@ class Recorder:
             self.data[f"{key}/error"] = error_record(exc)
             return False, None
 
+    def value(self, key: str, call: Callable[[], Any]) -> None:
+        """Record what ``call`` returns under ``key``, or its exception under ``key/error``."""
+        ok, result = self.attempt(key, call)
+        if ok:
+            self.data[key] = result
+
     def tensor(self, key: str, value: Any) -> None:
         """Record a tensor as a plain, detached, contiguous copy; anything else by its type name."""
         if isinstance(value, torch.Tensor):
-            self.attempt(key, lambda: self.__setitem__(key, plain(value)))
+            self.value(key, lambda: plain(value))
         else:
             self.data[f"{key}/type"] = type_name(value)
 
     def text(self, key: str, call: Callable[[], Any]) -> None:
-        ok, value = self.attempt(key, call)
-        if ok:
-            self.data[key] = str(value)[:MAX_TEXT]
+        self.value(key, lambda: str(call())[:MAX_TEXT])
 
 
 def type_name(value: Any) -> str:

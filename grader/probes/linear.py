@@ -66,7 +66,7 @@ def observe(namespace: dict[str, Any]) -> Observations:
         return rec.data
     describe_attr(rec, "weight", layer, "weight")
     describe_attr(rec, "bias", layer, "bias")
-    rec.attempt("parameters", lambda: rec.__setitem__("parameters", parameter_names(layer)))
+    rec.value("parameters", lambda: parameter_names(layer))
     rec.text("repr", lambda: repr(layer))
 
     record_forward_cases(rec, layer, forward_inputs())
@@ -86,7 +86,7 @@ def observe(namespace: dict[str, Any]) -> Observations:
     if ok:
         describe_attr(rec, "nobias/weight", plain_layer, "weight")
         describe_attr(rec, "nobias/bias", plain_layer, "bias", values=False)
-        rec.attempt("nobias/parameters", lambda: rec.__setitem__("nobias/parameters", parameter_names(plain_layer)))
+        rec.value("nobias/parameters", lambda: parameter_names(plain_layer))
         rec.text("nobias/repr", lambda: repr(plain_layer))
         x = forward_inputs()[1]
         ok, out = rec.attempt("nobias/forward", lambda: plain_layer(x.clone()))

@@ -71,7 +71,7 @@ def observe(namespace: dict[str, Any]) -> Observations:
             rec[f"case{i}/no_grad_fn"] = True
             continue
         rec[f"case{i}/grad_fn"] = type(Z.grad_fn).__name__
-        rec.attempt(f"case{i}/saved", lambda: rec.__setitem__(f"case{i}/saved", len(Z.grad_fn.saved_tensors)))
+        rec.value(f"case{i}/saved", lambda: len(Z.grad_fn.saved_tensors))
         with _watching_backward(cls, inside_backward, enabled=rec.data["own_backward"]):
             ok, _ = rec.attempt(f"case{i}/backward", lambda: Z.backward(upstream))
         if ok:

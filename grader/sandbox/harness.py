@@ -13,6 +13,7 @@ import torch
 from grader.exercises import EXERCISES
 from grader.probes import probe_module
 from grader.probes.common import Observations, error_record
+from grader.records import SCHEMA_VERSION
 
 PROGRAM_FILE = "program.json"
 OBSERVATIONS_FILE = "observations.pt"
@@ -56,6 +57,8 @@ def run_program(program: dict[str, Any]) -> Observations:
 
 def run_job(job_dir: Path) -> int:
     program = json.loads((job_dir / PROGRAM_FILE).read_text(encoding="utf-8"))
+    if program.get("schema_version") != SCHEMA_VERSION:
+        raise ValueError(f"program schema {program.get('schema_version')!r}, this harness reads {SCHEMA_VERSION}")
     observations = run_program(program)
     sys.stdout.flush()
     torch.save(observations, job_dir / OBSERVATIONS_FILE)
