@@ -9,7 +9,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.assemble import assemble
+from grader.assemble import as_python, assemble
 from grader.config import Settings
 from grader.discover import Target, discover
 from grader.exercises import EXERCISES, assignment_for_filename
@@ -62,7 +62,8 @@ def _plan(submission: Submission, index: int, settings: Settings) -> tuple[dict[
         elif answer.strip() == stubs.get(exercise_id, "").strip():
             decided[exercise_id] = not_attempted(exercise_id)
         else:
-            jobs.append(_Job(index, exercise_id, assemble(exercise_id, cells, answer), answer))
+            # The static checks read the answer as Python, as it runs (magics become calls).
+            jobs.append(_Job(index, exercise_id, assemble(exercise_id, cells, answer), as_python(answer)))
     return decided, jobs
 
 

@@ -1479,3 +1479,12 @@ class ReLU(nn.Module):
         return x.clamp(min=0)
 """),
 ]
+MUTANTS += [
+    Variant("relu_builtin_behind_a_magic", "relu", """
+%load_ext autoreload
+class ReLU(nn.Module):
+    def forward(self, x):
+        with torch._C.DisableTorchFunction():
+            return torch.relu(x)
+""", expect="uses PyTorch's own relu"),
+]

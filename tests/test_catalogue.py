@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
+from grader.assemble import as_python
 from grader.config import Settings
 from grader.exercises import EXERCISES
 from grader.inkernel import grade_in_kernel
@@ -69,11 +72,12 @@ def test_mutant_costs_nothing_elsewhere(catalogue_results, variant: Variant) -> 
 
 def _kernel_namespace(exercise: str, answers: dict[str, str]) -> dict:
     """What a kernel holds after running the notebook's code cells up to ``exercise``."""
-    namespace: dict = {"__name__": "__main__", "In": []}
+    shell = SimpleNamespace(run_line_magic=lambda *args: None, run_cell_magic=lambda *args: None, system=lambda *args: None)
+    namespace: dict = {"__name__": "__main__", "In": [], "get_ipython": lambda: shell}
     for cell in instructor_cells(Settings().solutions_dir, EXERCISES[exercise].assignment):
         if not (cell.is_setup or cell.solution):
             continue
-        source = answers[cell.grade_id] if cell.solution else cell.source
+        source = as_python(answers[cell.grade_id] if cell.solution else cell.source)  # what IPython runs
         namespace["In"].append(source)
         try:
             exec(compile(source, f"<cell {cell.grade_id}>", "exec"), namespace)
