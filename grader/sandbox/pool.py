@@ -35,7 +35,6 @@ class SandboxError(RuntimeError):
 
 class _ForkServer:
     def __init__(self, log_path: Path) -> None:
-        self.log_path = log_path
         self._log = open(log_path, "ab")
         self._proc = subprocess.Popen(
             [sys.executable, "-I", "-B", "-m", "grader.sandbox.zygote"],

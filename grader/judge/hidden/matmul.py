@@ -42,10 +42,7 @@ def _explain_backward(ev: Evidence, i: int) -> str:
 
 
 def test_is_function(ev: Evidence) -> None:
-    check(
-        ev.get("is_function") is True,
-        "MatMul must be a subclass of torch.autograd.Function (class MatMul(Function)) used as MatMul.apply(X, Y)",
-    )
+    """A MatMul that is no Function at all never gets here: the judge stops at that first."""
     check(ev.get("own_backward") is True, "MatMul has no backward of its own; write the staticmethod backward(ctx, grad_output)")
     ev.need("case0/forward", _what(0))
     check(ev.get("case0/no_grad_fn") is None, "the result of MatMul.apply is not linked to autograd (it has no grad_fn)")
