@@ -14,6 +14,7 @@ from grader.config import Settings
 from grader.discover import Target, discover
 from grader.exercises import EXERCISES, assignment_for_filename
 from grader.judge import all_failed, judge, max_score, not_attempted
+from grader.judge.budget import JudgeTimeout, time_budget
 from grader.notebook import Submission, Ungradable, read_submission
 from grader.records import ExerciseResult, Program, RunOutcome, SubmissionResult
 from grader.references import instructor_cells, release_cells
@@ -67,14 +68,20 @@ def _plan(submission: Submission, index: int, settings: Settings) -> tuple[dict[
     return decided, jobs
 
 
-def _verdict(job: _Job, outcome: RunOutcome) -> ExerciseResult:
+def _verdict(job: _Job, outcome: RunOutcome, settings: Settings) -> ExerciseResult:
     exercise = EXERCISES[job.exercise]
     if outcome.status == "ok" and outcome.observations is not None:
         try:
-            return judge(exercise, outcome.observations, job.source)
+            with time_budget(settings.judge_seconds):
+                return judge(exercise, outcome.observations, job.source)
+        except JudgeTimeout:
+            print(f"grader: {exercise.id}: judging took more than {settings.judge_seconds:g} s", file=sys.stderr)
+            return all_failed(job.exercise, f"internal grader problem: judging {exercise.title} took too long; please tell the instructor")
         except Exception as exc:  # noqa: BLE001 - the observations came from the student's process
             print(f"grader: {exercise.id}: unusable observations ({exc!r})", file=sys.stderr)
             return all_failed(job.exercise, f"{exercise.title} could not be tested: its results were not in the expected form")
+    if outcome.status == "infrastructure":
+        return all_failed(job.exercise, f"internal grader problem: {outcome.detail}; please regrade this submission")
     last_words = outcome.stderr.strip().splitlines()[-1:] if outcome.status in ("exited", "crashed") else []
     said = f"; its last error output was: {last_words[0][:300]}" if last_words else ""
     return all_failed(job.exercise, f"{exercise.title} could not be tested: {outcome.detail}{said}")
@@ -115,7 +122,7 @@ def grade_targets(targets: list[Target], settings: Settings) -> list[SubmissionR
         with Sandbox(settings) as sandbox:
             outcomes = sandbox.run_all([job.program for job in jobs])
         for job, outcome in zip(jobs, outcomes):
-            decided[job.submission][job.exercise] = _verdict(job, outcome)
+            decided[job.submission][job.exercise] = _verdict(job, outcome, settings)
 
     return [
         item if isinstance(item, SubmissionResult) else SubmissionResult(

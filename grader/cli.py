@@ -11,6 +11,7 @@ from typing import Callable
 from grader import feedback, reports
 from grader.api import grade
 from grader.config import Settings
+from grader.sandbox.limits import Limits
 from grader.discover import BadPath
 from grader.sandbox.pool import SandboxError
 
@@ -40,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--gradebook", metavar="URL", help="also record scores in this nbgrader gradebook (e.g. sqlite:///gradebook.db)")
     g.add_argument("--feedback", metavar="DIR", type=Path, help="write one Markdown feedback file per submission here")
     g.add_argument("--workers", type=_positive(int, "a whole number"), help=f"children grading side by side (default {Settings().workers})")
-    g.add_argument("--timeout", type=_positive(float, "a number of seconds"), help=f"seconds allowed per exercise (default {Settings.timeout_seconds:g})")
+    g.add_argument("--timeout", type=_positive(float, "a number of seconds"), help=f"seconds allowed per exercise (default {Limits.wall_seconds:g})")
 
     d = commands.add_parser("demo", help="grade the bundled sample submissions end to end")
     d.add_argument("--out", type=Path, default=Path("build/demo"), help="folder for everything the demo writes (default build/demo)")
@@ -52,7 +53,7 @@ def _settings(args: argparse.Namespace) -> Settings:
     if getattr(args, "workers", None):
         settings = replace(settings, workers=args.workers)
     if getattr(args, "timeout", None):
-        settings = replace(settings, timeout_seconds=args.timeout)
+        settings = replace(settings, limits=replace(settings.limits, wall_seconds=args.timeout))
     return settings
 
 

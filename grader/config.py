@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.sandbox.limits import Limits
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -25,11 +27,11 @@ class Settings:
     """The student release: its solution cells are the stubs that mean 'not attempted'."""
     workers: int = field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)))
     """Child processes grading side by side."""
-    timeout_seconds: float = 20.0
-    """Wall-clock limit for one exercise of one submission."""
-    max_observation_bytes: int = 16 * 1024 * 1024
-    """Observations larger than this are refused unread."""
+    limits: Limits = field(default_factory=Limits)
+    """What one job (one exercise of one submission) may use: the sandbox's limits table."""
     max_output_chars: int = 4000
-    """How much of a child's stdout and stderr is kept."""
+    """How much of a child's stdout and of its stderr is kept for messages (start and end)."""
+    judge_seconds: float = 10.0
+    """Time budget for judging one exercise's observations (a bug or a forged file, never the student's time)."""
     max_notebook_bytes: int = 8 * 1024 * 1024
     """Submitted notebooks larger than this are ungradable."""

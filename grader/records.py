@@ -7,7 +7,8 @@ from typing import Any, Literal
 
 SCHEMA_VERSION = 1
 
-RunStatus = Literal["ok", "timeout", "exited", "crashed"]
+RunStatus = Literal["ok", "timeout", "limit", "exited", "crashed", "infrastructure"]
+"""'infrastructure': the grader could not run the job; never the student's fault."""
 SubmissionStatus = Literal["graded", "ungradable"]
 
 
@@ -42,7 +43,9 @@ class RunOutcome:
     detail: str = ""
     observations: dict[str, Any] | None = None
     stderr: str = ""
-    """The end of what the student's code wrote to stderr (capped), for crash messages."""
+    """The start and end of what the student's code wrote to stderr (capped), for crash messages."""
+    stdout: str = ""
+    """The same for stdout."""
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
+import io
+import os
 import sys
 import traceback
-from pathlib import Path
 from typing import Any
 
 import torch
@@ -15,10 +15,8 @@ from grader.probes import probe_module
 from grader.probes.common import Observations, error_record
 from grader.records import SCHEMA_VERSION
 
-PROGRAM_FILE = "program.json"
-OBSERVATIONS_FILE = "observations.pt"
-STDOUT_FILE = "stdout.txt"
-STDERR_FILE = "stderr.txt"
+RESULT_FD = 3
+"""The child writes its observations to this descriptor, a pipe its fork server reads."""
 
 
 CELL_MAGICS_THAT_RUN_THEIR_BODY = frozenset({"time", "timeit", "capture", "prun", "debug"})
@@ -39,8 +37,14 @@ class _NoShell:
         return lambda *args, **kwargs: None
 
 
+def _display(*objects: Any, **_options: Any) -> None:
+    """IPython's display() as a notebook cell may call it: here it prints."""
+    for value in objects:
+        print(repr(value))
+
+
 def run_program(program: dict[str, Any]) -> Observations:
-    namespace: dict[str, Any] = {"__name__": "__main__"}
+    namespace: dict[str, Any] = {"__name__": "__main__", "display": _display}
     shell = _NoShell(namespace)
     namespace["get_ipython"] = lambda: shell
     cell_errors: dict[str, dict[str, str]] = {}
@@ -55,13 +59,15 @@ def run_program(program: dict[str, Any]) -> Observations:
     return observations
 
 
-def run_job(job_dir: Path) -> int:
-    program = json.loads((job_dir / PROGRAM_FILE).read_text(encoding="utf-8"))
+def run_job(program: dict[str, Any]) -> int:
     if program.get("schema_version") != SCHEMA_VERSION:
         raise ValueError(f"program schema {program.get('schema_version')!r}, this harness reads {SCHEMA_VERSION}")
     observations = run_program(program)
     sys.stdout.flush()
-    torch.save(observations, job_dir / OBSERVATIONS_FILE)
+    buffer = io.BytesIO()
+    torch.save(observations, buffer)
+    with os.fdopen(RESULT_FD, "wb") as channel:
+        channel.write(buffer.getvalue())
     return 0
 
 
@@ -79,6 +85,4 @@ def warm_up() -> None:
     gradcheck(lambda t: t @ t.T, (x,))
     layer = torch.nn.Sequential(torch.nn.Linear(4, 2))
     repr(layer)
-    import io
-
     torch.save({"x": x.detach()}, io.BytesIO())

@@ -1,4 +1,11 @@
-"""The parent's side: a pool of fork servers, and turning a finished job into a RunOutcome."""
+"""The parent's side: a pool of confined fork servers, and turning a reply into a RunOutcome.
+
+A server that answers anything but the exact reply to the job it was sent (wrong nonce,
+malformed header, too many bytes, silence, death) is treated as compromised: it is killed
+and replaced, and only that job is charged. A server that cannot be replaced shrinks the
+pool; the batch goes on with the servers left, and only when none is left do the remaining
+jobs get an 'infrastructure' outcome instead of a verdict.
+"""
 
 from __future__ import annotations
 
@@ -6,27 +13,34 @@ import io
 import json
 import os
 import queue
-import select
+import secrets
 import signal
-import stat
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 import warnings
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import torch
 
 from grader.config import Settings
+from grader.judge.schema import SchemaError, validate
 from grader.records import Program, RunOutcome, RunStatus
-from grader.sandbox.harness import OBSERVATIONS_FILE, PROGRAM_FILE, STDERR_FILE
+from grader.sandbox import cgroups, protocol
+from grader.sandbox.isolation import CGROUP_MOUNT, SCRATCH, Plan, bwrap_command, job_uid, plan
+from grader.sandbox.limits import describe
+from grader.text import clean
 
 SERVER_GRACE_SECONDS = 30.0
 """How much longer than a job's own limit the parent waits for its fork server to answer."""
+SERVER_START_SECONDS = 120.0
 CHILD_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+CGROUP_PREFIX = "nn-grader-"
+_warned = False
 
 
 class SandboxError(RuntimeError):
@@ -34,100 +48,195 @@ class SandboxError(RuntimeError):
 
 
 class _ForkServer:
-    def __init__(self, log_path: Path) -> None:
-        self._log = open(log_path, "ab")
-        self._proc = subprocess.Popen(
-            [sys.executable, "-I", "-B", "-m", "grader.sandbox.zygote"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self._log,
-            env={**CHILD_ENV, "HOME": str(log_path.parent)},
-            cwd=log_path.parent,
-            start_new_session=True,
+    """One confined fork server and the two pipes that are the only way to talk to it."""
+
+    def __init__(self, slot: int, settings: Settings, confinement: Plan, workdir: Path, spawn: Callable[..., Any]) -> None:
+        self.slot = slot
+        """Which worker this server is; its replacement takes the same slot (and job user)."""
+        self.settings = settings
+        limits = settings.limits
+        self.group = cgroups.create(f"{CGROUP_PREFIX}{os.getpid()}-{slot}-{secrets.token_hex(3)}") if confinement.root else None
+        self.log_path = workdir / f"server{slot}-{secrets.token_hex(3)}.log"
+        env = {**CHILD_ENV, "HOME": SCRATCH}
+        config: dict[str, Any] = {
+            "limits": limits.to_json(),
+            "uid": job_uid(slot) if confinement.root else None,
+            "keep_bytes": settings.max_output_chars,
+        }
+        if confinement.bwrap:
+            mounts = {}
+            if self.group:
+                mounts = {"memory": self.group.memory, "pids": self.group.pids} if self.group.version == 1 else {"unified": self.group.memory}
+                inside = {role: f"{CGROUP_MOUNT}/{role}" for role in mounts}
+                config["cgroup"] = self.group.moved(inside.get("memory", inside.get("unified", "")), inside.get("pids", inside.get("unified", ""))).to_json()
+            prefix = bwrap_command(confinement.bwrap, root=confinement.root, scratch_bytes=limits.scratch_bytes, cgroup_dirs=mounts, env=env)
+            config["scratch"] = SCRATCH
+        else:
+            scratch = workdir / f"scratch{slot}-{secrets.token_hex(3)}"
+            scratch.mkdir(mode=0o755)
+            config["scratch"] = str(scratch)
+            config["cgroup"] = self.group.to_json() if self.group else None
+            prefix = []
+            env = {**env, "HOME": str(scratch)}
+        command = [*prefix, sys.executable, "-I", "-B", "-m", "grader.sandbox.zygote", json.dumps(config)]
+        self._log = open(self.log_path, "ab")
+        self._proc: subprocess.Popen[bytes] = spawn(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, env=env,
+            cwd=workdir, start_new_session=True,
         )
-        if self._reply(timeout=120) != b"ready\n":
-            self.close()
-            raise SandboxError(f"the fork server did not start: {_tail(log_path)}")
+        assert self._proc.stdout is not None and self._proc.stdin is not None  # noqa: S101 - set by Popen
+        self._reader = protocol.Reader(self._proc.stdout.fileno())
 
-    def _reply(self, timeout: float) -> bytes:
-        """One line from the server, or b"" if it died or said nothing for ``timeout`` seconds."""
-        stream = self._proc.stdout
-        if stream is None or not select.select([stream], [], [], timeout)[0]:
-            return b""
-        return stream.readline()
-
-    def run(self, job_dir: Path, timeout: float) -> dict[str, Any] | None:
-        """The child's exit status, or None when the server itself failed."""
+    def wait_ready(self) -> None:
         try:
-            assert self._proc.stdin is not None  # noqa: S101 - set by Popen above
-            self._proc.stdin.write((json.dumps({"job_dir": str(job_dir), "timeout": timeout}) + "\n").encode())
+            line = self._reader.line(time.monotonic() + SERVER_START_SECONDS)
+        except protocol.ChannelError:
+            line = b""
+        if line != b'{"ready": true}':
+            self.close()
+            raise SandboxError(f"a fork server did not start: {_tail(self.log_path)}")
+
+    def run(self, program: Program) -> tuple[dict[str, Any], dict[str, bytes]]:
+        """The reply to this job; ChannelError when the server cannot be trusted any more."""
+        nonce = secrets.token_hex(16)
+        limits = self.settings.limits
+        try:
+            assert self._proc.stdin is not None  # noqa: S101 - set by Popen
+            self._proc.stdin.write(protocol.request_line(nonce, program.to_json()))
             self._proc.stdin.flush()
-        except OSError:
-            return None
-        reply = self._reply(timeout + SERVER_GRACE_SECONDS)
-        return json.loads(reply) if reply else None
+        except (OSError, ValueError):
+            raise protocol.ChannelError("the server's pipe is closed") from None
+        caps = {"result": limits.result_bytes, "stdout": self.settings.max_output_chars, "stderr": self.settings.max_output_chars}
+        return protocol.read_reply(self._reader, nonce, caps, time.monotonic() + limits.wall_seconds + SERVER_GRACE_SECONDS)
 
     def close(self) -> None:
         try:
-            if self._proc.stdin:
-                self._proc.stdin.close()
-            self._proc.wait(timeout=5)
-        except (OSError, subprocess.TimeoutExpired):
+            os.killpg(self._proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self._proc.wait()
+        for stream in (self._proc.stdin, self._proc.stdout):
             try:
-                os.killpg(self._proc.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
+                if stream:
+                    stream.close()
+            except OSError:
                 pass
-            self._proc.wait()
         self._log.close()
+        if self.group:
+            cgroups.remove(self.group)
 
 
 class Sandbox:
-    """Runs programs in children of warm fork servers, ``settings.workers`` at a time."""
+    """Runs programs in confined children of warm fork servers, ``settings.workers`` at a time."""
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
+        self._plan = plan()
         self._tmp = tempfile.TemporaryDirectory(prefix="nn-grader-")
-        self._root = Path(self._tmp.name)
-        self._idle: queue.Queue[_ForkServer] = queue.Queue()
-        self._servers: list[_ForkServer] = []
+        self._workdir = Path(self._tmp.name)
+        self._idle: queue.Queue[_ForkServer | None] = queue.Queue()
+        self._servers: set[_ForkServer] = set()
         self._lock = threading.Lock()
+        self._stopping = False
+        # Servers die with the thread that started them (bubblewrap's --die-with-parent follows
+        # the thread): one long-lived thread starts them all.
+        self._spawner = ThreadPoolExecutor(1, thread_name_prefix="grader-spawner")
 
-    def _start_server(self) -> _ForkServer:
+    def _new_server(self, slot: int) -> _ForkServer:
+        server = self._spawner.submit(
+            _ForkServer, slot, self._settings, self._plan, self._workdir, subprocess.Popen
+        ).result()
         with self._lock:
-            log = self._root / f"server{len(self._servers)}.log"
-        server = _ForkServer(log)
-        with self._lock:
-            self._servers.append(server)
+            self._servers.add(server)
         return server
 
     def __enter__(self) -> "Sandbox":
-        with ThreadPoolExecutor(self._settings.workers) as starter:
-            for server in starter.map(lambda _: self._start_server(), range(self._settings.workers)):
+        global _warned
+        if self._plan.warning and not _warned:
+            print(self._plan.warning, file=sys.stderr)
+            _warned = True
+        cgroups.remove_stale(CGROUP_PREFIX)
+        try:
+            servers = [self._new_server(slot) for slot in range(self._settings.workers)]
+            for server in servers:
+                server.wait_ready()
                 self._idle.put(server)
+        except BaseException:
+            self.__exit__()
+            raise
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        for server in self._servers:
-            server.close()
+        self._stopping = True
+        self._close_all()
+        self._spawner.shutdown(wait=True)
         self._tmp.cleanup()
 
-    def run_all(self, programs: Iterable[Program]) -> list[RunOutcome]:
-        with ThreadPoolExecutor(self._settings.workers) as executor:
-            return list(executor.map(self.run, programs))
+    def _close_all(self) -> None:
+        with self._lock:
+            servers, self._servers = list(self._servers), set()
+        for server in servers:
+            server.close()
+
+    def run_all(self, programs: Iterable[Program], on_done: Callable[[int], None] | None = None) -> list[RunOutcome]:
+        """Outcomes in the order of ``programs``; ``on_done(i)`` as each finishes.
+
+        Interrupted (Ctrl-C, SIGTERM turned into an exception), it stops every server at once,
+        so that no job outlives the grader, and re-raises."""
+        executor = ThreadPoolExecutor(self._settings.workers, thread_name_prefix="grader-job")
+        futures: list[Future[RunOutcome]] = []
+        try:
+            for index, program in enumerate(programs):
+                future = executor.submit(self.run, program)
+                if on_done:
+                    future.add_done_callback(lambda _, i=index: on_done(i))
+                futures.append(future)
+            return [future.result() for future in futures]
+        except BaseException:
+            self._stopping = True
+            for future in futures:
+                future.cancel()
+            self._close_all()
+            raise
+        finally:
+            executor.shutdown(wait=True, cancel_futures=True)
 
     def run(self, program: Program) -> RunOutcome:
-        job_dir = Path(tempfile.mkdtemp(prefix=f"{program.exercise}-", dir=self._root))
-        (job_dir / PROGRAM_FILE).write_text(json.dumps(program.to_json()), encoding="utf-8")
         server = self._idle.get()
-        status = server.run(job_dir, self._settings.timeout_seconds)
-        if status is None:
-            # The student's code reached its fork server; replace the server, charge only this job.
-            server.close()
-            server = self._start_server()
-            self._idle.put(server)
+        if server is None:
+            self._idle.put(None)  # no server is left: tell every other waiting job too
+            return RunOutcome("infrastructure", "no sandbox could be started to run it")
+        try:
+            header, payloads = server.run(program)
+        except protocol.ChannelError:
+            self._replace(server)
+            if self._stopping:
+                return RunOutcome("infrastructure", "grading was interrupted")
             return RunOutcome("crashed", "the process grading it stopped responding or was killed")
         self._idle.put(server)
-        return outcome_of(job_dir, status, self._settings)
+        return outcome_of(header, payloads, self._settings)
+
+    def _replace(self, server: _ForkServer) -> None:
+        """Kill a server that can no longer be trusted, and start another in its place."""
+        with self._lock:
+            self._servers.discard(server)
+        server.close()
+        if self._stopping:
+            return
+        for _ in range(2):
+            try:
+                fresh = self._new_server(server.slot)
+                fresh.wait_ready()
+            except (SandboxError, OSError) as problem:
+                print(f"grader: {problem}", file=sys.stderr)
+                continue
+            self._idle.put(fresh)
+            return
+        with self._lock:
+            left = len(self._servers)
+        print(f"grader: a fork server could not be replaced; {left} left", file=sys.stderr)
+        if left == 0:
+            self._idle.put(None)
 
 
 def _tail(path: Path, lines: int = 5) -> str:
@@ -137,60 +246,36 @@ def _tail(path: Path, lines: int = 5) -> str:
         return "(no log)"
 
 
-def _read_regular(path: Path, limit: int) -> bytes | None:
-    """Up to ``limit`` + 1 bytes of a regular file the child made; None for anything else
-    (a missing file, a link, a FIFO that would block, a device)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError:
-        return None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        chunks, remaining = [], limit + 1
-        while remaining > 0:
-            chunk = os.read(fd, min(remaining, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            remaining -= len(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
-
-
-def _read_capped(path: Path, limit: int) -> str:
-    data = _read_regular(path, limit) or b""
-    text = data[:limit].decode("utf-8", errors="replace")
-    return text + ("\n[... output cut ...]" if len(data) > limit else "")
-
-
-def outcome_of(job_dir: Path, status: dict[str, Any], settings: Settings) -> RunOutcome:
-    """Classify a finished child; only a readable observations file counts as 'ok'."""
-    stderr = _read_capped(job_dir / STDERR_FILE, settings.max_output_chars)
+def outcome_of(header: dict[str, Any], payloads: dict[str, bytes], settings: Settings) -> RunOutcome:
+    """Classify a finished job; only observations that load and pass the schema count as 'ok'."""
+    stdout = clean(payloads["stdout"].decode("utf-8", errors="replace"), settings.max_output_chars)
+    stderr = clean(payloads["stderr"].decode("utf-8", errors="replace"), settings.max_output_chars)
 
     def outcome(status: RunStatus, detail: str = "", observations: dict[str, Any] | None = None) -> RunOutcome:
-        return RunOutcome(status, detail, observations, stderr)
+        return RunOutcome(status, detail, observations, stderr, stdout)
 
-    if status.get("timed_out"):
-        return outcome("timeout", f"it was stopped after {settings.timeout_seconds:g} s (an endless loop, or far too much work?)")
-    data = _read_regular(job_dir / OBSERVATIONS_FILE, settings.max_observation_bytes)
-    if status.get("exit_code") == 0 and data is not None:
-        if len(data) > settings.max_observation_bytes:
-            return outcome("crashed", f"it produced more than the {settings.max_observation_bytes} bytes of results allowed")
+    limit = header.get("limit")
+    if limit:
+        try:
+            return outcome("timeout" if limit == "wall_seconds" else "limit", describe(limit, settings.limits))
+        except KeyError:
+            return outcome("crashed", "it was stopped for breaking a limit")
+    data = payloads["result"]
+    if header.get("exit_code") == 0 and data:
         try:
             with warnings.catch_warnings():  # a forged file may also trip torch's protocol warning
                 warnings.simplefilter("ignore")
-                observations = torch.load(io.BytesIO(data), weights_only=True, map_location="cpu")
+                loaded = torch.load(io.BytesIO(data), weights_only=True, map_location="cpu")
+            observations = validate(loaded)
+        except SchemaError as problem:
+            return outcome("crashed", f"its results were not in the expected form ({problem})")
         except Exception as exc:  # noqa: BLE001 - whatever the child wrote, it is not trusted
             return outcome("crashed", f"its results could not be read ({type(exc).__name__})")
-        if not isinstance(observations, dict):
-            return outcome("crashed", "its results were not in the expected form")
         return outcome("ok", observations=observations)
-    if status.get("signal") is not None:
-        return outcome("crashed", f"the process running it was killed by signal {status['signal']}")
+    if header.get("signal") is not None:
+        return outcome("crashed", f"the process running it was killed by signal {header['signal']}")
     return outcome(
         "exited",
-        f"the process running it ended early with exit status {status.get('exit_code')}, before it could be tested "
-        "(does a cell call os._exit(), exit() or quit()?)",
+        f"it exited the process (sys.exit / os._exit) with status {header.get('exit_code')} before it could be "
+        "tested (does a cell call os._exit(), exit() or quit()?)",
     )

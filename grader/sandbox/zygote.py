@@ -1,19 +1,27 @@
-"""The fork server: imports torch once, then forks one child per job.
+"""The fork server: imports torch once, then forks one confined child per job.
 
-Protocol on stdin/stdout, one JSON object per line:
-  request  {"job_dir": str, "timeout": float}
-  reply    {"exit_code": int|null, "signal": int|null, "timed_out": bool}
+It runs inside the worker's sandbox (see ``isolation``) and speaks ``protocol`` on its
+stdin and stdout. For every job it makes a fresh scratch folder, forks, and in the child
+joins the job's cgroup, sets the rlimits of the limits table, drops to the job's own
+unprivileged user and runs the program. The child's stdout, stderr and observations come
+back through three pipes that the server reads with caps; when the job ends, by itself or
+by a limit, every process it started is killed and its scratch folder removed before the
+server replies.
 """
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
+import resource
 import select
+import shutil
 import signal
 import sys
+import time
 import traceback
-from pathlib import Path
+from typing import Any
 
 # Forking after torch has started its thread pools deadlocks children: one thread, set first.
 os.environ["OMP_NUM_THREADS"] = "1"
@@ -23,77 +31,278 @@ import torch  # noqa: E402
 
 torch.set_num_threads(1)
 
-from grader.sandbox.harness import STDERR_FILE, STDOUT_FILE, run_job, warm_up  # noqa: E402
+from grader.sandbox import protocol  # noqa: E402
+from grader.sandbox.cgroups import JobGroup  # noqa: E402
+from grader.sandbox.harness import RESULT_FD, run_job, warm_up  # noqa: E402
+from grader.sandbox.limits import Limits  # noqa: E402
+
+PR_SET_NO_NEW_PRIVS = 38
+PR_SET_CHILD_SUBREAPER = 36
+CHUNK = 1 << 16
 
 
-def _child(job_dir: Path) -> None:
-    """Never returns: redirect, detach from the server's pipes, run the job, exit."""
-    code = 70
+def _prctl(option: int, value: int) -> None:
     try:
-        os.setsid()
-        devnull = os.open(os.devnull, os.O_RDONLY)
-        out = os.open(job_dir / STDOUT_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        err = os.open(job_dir / STDERR_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.dup2(devnull, 0)
-        os.dup2(out, 1)
-        os.dup2(err, 2)
-        for fd in [int(name) for name in os.listdir("/proc/self/fd")]:
-            if fd > 2:
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
-        os.chdir(job_dir)
-        code = run_job(job_dir)
-    except BaseException:  # noqa: BLE001 - reported through stderr and the exit status
-        traceback.print_exc()
-    finally:
+        ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # not Linux: nothing to set
+
+
+class Server:
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.limits = Limits.from_json(config["limits"])
+        self.uid: int | None = config.get("uid")
+        self.group = JobGroup.from_json(config["cgroup"]) if config.get("cgroup") else None
+        self.scratch_root: str = config["scratch"]
+        self.keep_bytes: int = config["keep_bytes"]
+        if self.group:
+            self.group.set_limits(self.limits.memory_bytes, self.limits.processes)
+
+    # ------------------------------------------------------------------ the child
+    def _child(self, program: dict[str, Any], scratch: str, out: int, err: int, result: int) -> None:
+        """Never returns: confine, redirect, run the job, exit."""
+        code = 70
         try:
-            sys.stdout.flush()
-            sys.stderr.flush()
+            os.setsid()
+            if self.group:
+                self.group.join()
+            self._set_rlimits()
+            devnull = os.open(os.devnull, os.O_RDONLY)
+            for source, target in ((devnull, 0), (out, 1), (err, 2), (result, RESULT_FD)):
+                os.dup2(source, target)
+            os.closerange(RESULT_FD + 1, self.limits.open_files + 64)
+            os.chdir(scratch)
+            if self.uid is not None:
+                os.setgroups([])
+                os.setgid(self.uid)
+                os.setuid(self.uid)
+            _prctl(PR_SET_NO_NEW_PRIVS, 1)
+            os.environ.update({"HOME": scratch, "TMPDIR": scratch})
+            code = run_job(program)
+        except BaseException:  # noqa: BLE001 - reported through stderr and the exit status
+            traceback.print_exc()
         finally:
-            os._exit(code)
+            try:
+                sys.stdout.flush()
+                sys.stderr.flush()
+            finally:
+                os._exit(code)
 
+    def _set_rlimits(self) -> None:
+        limits = self.limits
+        settings = [
+            (resource.RLIMIT_CPU, limits.cpu_seconds, limits.cpu_seconds + 1),
+            (resource.RLIMIT_FSIZE, limits.file_bytes, limits.file_bytes),
+            (resource.RLIMIT_NOFILE, limits.open_files, limits.open_files),
+            (resource.RLIMIT_CORE, 0, 0),
+        ]
+        if self.uid is not None:  # counted per user, so only meaningful for a user of its own
+            settings.append((resource.RLIMIT_NPROC, limits.processes, limits.processes))
+        if self.group is None:  # no cgroup: bound each process's address space instead
+            settings.append((resource.RLIMIT_AS, _address_space() + limits.memory_bytes, resource.RLIM_INFINITY))
+        for kind, soft, hard in settings:
+            try:
+                resource.setrlimit(kind, (soft, hard))
+            except (ValueError, OSError):
+                pass
 
-def _wait(pid: int, timeout: float) -> dict[str, object]:
-    pidfd = os.pidfd_open(pid)
-    try:
-        ready, _, _ = select.select([pidfd], [], [], timeout)
-    finally:
-        os.close(pidfd)
-    timed_out = not ready
-    if timed_out:
-        _kill_group(pid)
-    _, status = os.waitpid(pid, 0)
-    _kill_group(pid)  # whatever the student's code started in its group goes too
-    return {
-        "exit_code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
-        "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
-        "timed_out": timed_out,
-    }
+    # ------------------------------------------------------------------ one job
+    def _fresh_scratch(self) -> str:
+        scratch = os.path.join(self.scratch_root, "job")
+        shutil.rmtree(scratch, ignore_errors=True)
+        os.mkdir(scratch, 0o700)
+        if self.uid is not None:
+            os.chown(scratch, self.uid, self.uid)
+        return scratch
 
-
-def _kill_group(pid: int) -> None:
-    for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
-        try:
-            target()
-        except (ProcessLookupError, PermissionError):
-            pass
-
-
-def main() -> None:
-    warm_up()
-    replies = sys.stdout
-    replies.write("ready\n")
-    replies.flush()
-    for line in sys.stdin:
-        request = json.loads(line)
+    def run(self, request: dict[str, Any]) -> bytes:
+        program = request["program"]
+        scratch = self._fresh_scratch()
+        pipes = {name: os.pipe() for name in protocol.PAYLOADS}
+        before = self.group.counters() if self.group else {}
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:
-            _child(Path(request["job_dir"]))
-        replies.write(json.dumps(_wait(pid, float(request["timeout"]))) + "\n")
+            for name in protocol.PAYLOADS:
+                os.close(pipes[name][0])
+            self._child(program, scratch, pipes["stdout"][1], pipes["stderr"][1], pipes["result"][1])
+        for name in protocol.PAYLOADS:
+            os.close(pipes[name][1])
+        readers = {pipes[name][0]: name for name in protocol.PAYLOADS}
+        collected, limit, output_bytes = self._collect(pid, readers)
+        status = self._end_job(pid)
+        for fd in readers:
+            os.close(fd)
+        shutil.rmtree(scratch, ignore_errors=True)
+        if limit is None:
+            limit = self._limit_from(status, before)
+        header = {
+            "nonce": request["nonce"],
+            "exit_code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
+            "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
+            "limit": limit,
+            "output_bytes": output_bytes,
+        }
+        return protocol.reply_bytes(header, {name: bytes(data) for name, data in collected.items()})
+
+    def _collect(self, pid: int, readers: dict[int, str]) -> tuple[dict[str, bytearray], str | None, int]:
+        """Read the three pipes until the job ends or breaks a limit."""
+        collected = {name: bytearray() for name in protocol.PAYLOADS}
+        deadline = time.monotonic() + self.limits.wall_seconds
+        pidfd = os.pidfd_open(pid)
+        open_fds = set(readers)
+        output_bytes, limit, exited = 0, None, False
+        try:
+            while open_fds and limit is None:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    limit = "wall_seconds"
+                    break
+                watched = list(open_fds) + ([] if exited else [pidfd])
+                ready, _, _ = select.select(watched, [], [], min(remaining, 1.0) if exited else remaining)
+                if exited and not ready:
+                    break  # the child is gone and only a stray descendant holds a pipe
+                for fd in ready:
+                    if fd == pidfd:
+                        exited = True
+                        self._kill_descendants(keep=pid)  # nothing may write after the child ends
+                        continue
+                    chunk = os.read(fd, CHUNK)
+                    if not chunk:
+                        open_fds.discard(fd)
+                        continue
+                    name = readers[fd]
+                    if name == "result":
+                        if len(collected[name]) + len(chunk) > self.limits.result_bytes:
+                            limit = "result_bytes"
+                        else:
+                            collected[name] += chunk
+                    else:
+                        output_bytes += len(chunk)
+                        if output_bytes > self.limits.output_bytes:
+                            limit = "output_bytes"
+                        _keep(collected[name], chunk, self.keep_bytes)
+        finally:
+            os.close(pidfd)
+        return collected, limit, output_bytes
+
+    def _end_job(self, pid: int) -> int:
+        """Kill everything the job started and return the first child's wait status."""
+        try:
+            os.kill(pid, signal.SIGKILL)  # a child that already finished keeps its exit status
+        except ProcessLookupError:
+            pass
+        _, status = os.waitpid(pid, 0)
+        self._kill_descendants()
+        return status
+
+    def _kill_descendants(self, keep: int | None = None) -> None:
+        """Every process below this server, however it detached (setsid, double fork): as a
+        subreaper the server inherits them all. ``keep`` spares the job's first child, whose
+        exit status is still to be read."""
+        for _ in range(1000):
+            victims = [p for p in _descendants(os.getpid()) if p != keep]
+            if self.group:
+                victims += [p for p in self.group.members() if p != keep]
+            if not victims:
+                _reap(keep)
+                break
+            for victim in set(victims):
+                try:
+                    os.kill(victim, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+            _reap(keep)
+
+    def _limit_from(self, status: int, before: dict[str, int]) -> str | None:
+        after = self.group.counters() if self.group else {}
+        if after.get("oom_kills", 0) > before.get("oom_kills", 0):
+            return "memory_bytes"
+        if after.get("fork_refusals", 0) > before.get("fork_refusals", 0):
+            return "processes"
+        if os.WIFSIGNALED(status):
+            return {signal.SIGXCPU: "cpu_seconds", signal.SIGXFSZ: "file_bytes"}.get(os.WTERMSIG(status))
+        return None
+
+
+def _keep(buffer: bytearray, chunk: bytes, keep: int) -> None:
+    """Keep the first and the last ``keep`` // 2 bytes of a stream (the start says what ran,
+    the end holds the last error); drop the middle."""
+    buffer += chunk
+    if len(buffer) > keep:
+        half = keep // 2
+        del buffer[half : len(buffer) - half]
+
+
+def _reap(keep: int | None) -> None:
+    """Collect the exit status of every finished child but ``keep``."""
+    for child in _children(os.getpid()):
+        if child != keep:
+            try:
+                os.waitpid(child, os.WNOHANG)
+            except ChildProcessError:
+                pass
+
+
+def _stat(pid: str) -> tuple[int, str] | None:
+    """(parent pid, state) of a process, from /proc."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            fields = handle.read().rsplit(b")", 1)[1].split()
+        return int(fields[1]), fields[0].decode()
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _children(parent: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            info = _stat(entry)
+            if info and info[0] == parent:
+                found.append(int(entry))
+    return found
+
+
+def _descendants(root: int) -> list[int]:
+    """Live (not yet finished) processes below ``root``."""
+    parents: dict[int, list[int]] = {}
+    live: set[int] = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            info = _stat(entry)
+            if info:
+                parents.setdefault(info[0], []).append(int(entry))
+                if info[1] not in ("Z", "X"):
+                    live.add(int(entry))
+    found, frontier = [], [root]
+    while frontier:
+        children = parents.get(frontier.pop(), [])
+        found.extend(child for child in children if child in live)
+        frontier.extend(children)
+    return found
+
+
+def _address_space() -> int:
+    try:
+        with open("/proc/self/statm") as handle:
+            return int(handle.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def main() -> None:
+    server = Server(json.loads(sys.argv[1]))
+    _prctl(PR_SET_CHILD_SUBREAPER, 1)
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    warm_up()
+    replies = sys.stdout.buffer
+    replies.write(b'{"ready": true}\n')
+    replies.flush()
+    for line in sys.stdin.buffer:
+        request = json.loads(line)
+        replies.write(server.run(request))
         replies.flush()
 
 
