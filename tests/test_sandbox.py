@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from grader.api import grade
 from grader.config import Settings
+from grader.sandbox.limits import Limits
 from tests.conftest import GradeStudents, build_submissions, reference_answers
 
 RELU_OK = reference_answers()["relu"]
@@ -24,8 +24,7 @@ class Payload:
     def __reduce__(self):
         return (os.system, ("touch {marker}",))
 {RELU_OK}
-with open("observations.pt", "wb") as handle:
-    pickle.dump(Payload(), handle)
+os.write(3, pickle.dumps(Payload()))  # the pipe the observations go back through
 os._exit(0)
 '''
     students = {
@@ -34,6 +33,7 @@ os._exit(0)
         "exit_in_forward": {**base, "relu": "class ReLU(nn.Module):\n    def forward(self, x):\n        raise SystemExit(3)\n"},
         "forged_observations": {**base, "relu": forged},
         "floods_output": {**base, "relu": RELU_OK + "\nfor _ in range(200_000):\n    print('spam' * 20)\n"},
+        "kills_its_server": {**base, "relu": "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n" + RELU_OK},
         "kills_itself": {**base, "matmul": "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n"},
     }
     return grade_students(students), marker
@@ -50,7 +50,7 @@ def _messages(results, student: str, exercise: str, assignment: str = "01_module
 def test_os_exit_in_one_cell_costs_only_that_exercise(results) -> None:
     results, _ = results
     assert _scores(results, "os_exit_in_linear") == {"relu": 5, "linear": 0, "simple_mlp": 5}
-    assert "ended early" in _messages(results, "os_exit_in_linear", "linear")[0]
+    assert "exited the process (sys.exit / os._exit)" in _messages(results, "os_exit_in_linear", "linear")[0]
 
 
 def test_sys_exit_in_a_cell_costs_only_that_exercise(results) -> None:
@@ -72,9 +72,10 @@ def test_cant_get_a_pickle_loaded_by_the_judge(results) -> None:
     assert not marker.exists()
 
 
-def test_flooding_output_is_capped_and_graded(results) -> None:
+def test_flooding_output_is_stopped_and_costs_only_that_exercise(results) -> None:
     results, _ = results
-    assert _scores(results, "floods_output")["relu"] == 5
+    assert _scores(results, "floods_output") == {"relu": 0, "linear": 10, "simple_mlp": 5}
+    assert "printed more than 1 MiB" in _messages(results, "floods_output", "relu")[0]
 
 
 def test_a_child_killed_by_a_signal_is_a_result(results) -> None:
@@ -99,13 +100,19 @@ def test_faking_the_comparison_functions_gains_no_point(grade_students: GradeStu
     assert [t.message for t in faked.tests] == [t.message for t in honest.tests]
 
 
+def test_cant_kill_its_fork_server(results) -> None:
+    results, _ = results
+    assert _scores(results, "kills_its_server") == {"relu": 0, "linear": 10, "simple_mlp": 5}
+    assert "PermissionError" in _messages(results, "kills_its_server", "relu")[0]
+
+
 def test_cant_run_forever(tmp_path: Path) -> None:
-    settings = replace(Settings(workers=1), timeout_seconds=2)
+    settings = Settings(workers=1, limits=Limits(wall_seconds=2))
     answers = {**reference_answers(), "linear": "while True:\n    pass\n"}
     build_submissions(tmp_path, {"looper": answers}, settings)
     (modules,) = [r for r in grade([tmp_path], settings) if r.assignment == "01_modules"]
     assert {e.exercise: e.score for e in modules.exercises} == {"relu": 5, "linear": 0, "simple_mlp": 5}
-    assert "stopped after 2 s" in modules.exercise("linear").tests[0].message
+    assert "timed out after 2 s" in modules.exercise("linear").tests[0].message
 
 
 def test_ipython_magics_in_an_answer_cell_are_harmless(grade_students: GradeStudents) -> None:

@@ -189,7 +189,7 @@ class Sandbox:
             for index, program in enumerate(programs):
                 future = executor.submit(self.run, program)
                 if on_done:
-                    future.add_done_callback(lambda _, i=index: on_done(i))
+                    future.add_done_callback(_notify(on_done, index))
                 futures.append(future)
             return [future.result() for future in futures]
         except BaseException:
@@ -237,6 +237,10 @@ class Sandbox:
         print(f"grader: a fork server could not be replaced; {left} left", file=sys.stderr)
         if left == 0:
             self._idle.put(None)
+
+
+def _notify(on_done: Callable[[int], None], index: int) -> Callable[[Future[RunOutcome]], None]:
+    return lambda _future: on_done(index)
 
 
 def _tail(path: Path, lines: int = 5) -> str:

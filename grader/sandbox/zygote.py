@@ -39,6 +39,8 @@ from grader.sandbox.limits import Limits  # noqa: E402
 PR_SET_NO_NEW_PRIVS = 38
 PR_SET_CHILD_SUBREAPER = 36
 CHUNK = 1 << 16
+LIMIT_SIGNALS: dict[int, str] = {signal.SIGXCPU: "cpu_seconds", signal.SIGXFSZ: "file_bytes"}
+"""The rlimits that kill with a signal of their own, by that signal."""
 
 
 def _prctl(option: int, value: int) -> None:
@@ -67,6 +69,7 @@ class Server:
             if self.group:
                 self.group.join()
             self._set_rlimits()
+            signal.signal(signal.SIGXFSZ, signal.SIG_DFL)  # Python ignores it; the limit should be named
             devnull = os.open(os.devnull, os.O_RDONLY)
             for source, target in ((devnull, 0), (out, 1), (err, 2), (result, RESULT_FD)):
                 os.dup2(source, target)
@@ -97,7 +100,9 @@ class Server:
             (resource.RLIMIT_CORE, 0, 0),
         ]
         if self.uid is not None:  # counted per user, so only meaningful for a user of its own
-            settings.append((resource.RLIMIT_NPROC, limits.processes, limits.processes))
+            # With a cgroup, its count is the one that names the limit; this one is the backstop.
+            nproc = limits.processes + (16 if self.group else 0)
+            settings.append((resource.RLIMIT_NPROC, nproc, nproc))
         if self.group is None:  # no cgroup: bound each process's address space instead
             settings.append((resource.RLIMIT_AS, _address_space() + limits.memory_bytes, resource.RLIM_INFINITY))
         for kind, soft, hard in settings:
@@ -222,7 +227,7 @@ class Server:
         if after.get("fork_refusals", 0) > before.get("fork_refusals", 0):
             return "processes"
         if os.WIFSIGNALED(status):
-            return {signal.SIGXCPU: "cpu_seconds", signal.SIGXFSZ: "file_bytes"}.get(os.WTERMSIG(status))
+            return LIMIT_SIGNALS.get(os.WTERMSIG(status))
         return None
 
 
@@ -256,7 +261,7 @@ def _stat(pid: str) -> tuple[int, str] | None:
 
 
 def _children(parent: int) -> list[int]:
-    found = []
+    found: list[int] = []
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             info = _stat(entry)
@@ -276,7 +281,8 @@ def _descendants(root: int) -> list[int]:
                 parents.setdefault(info[0], []).append(int(entry))
                 if info[1] not in ("Z", "X"):
                     live.add(int(entry))
-    found, frontier = [], [root]
+    found: list[int] = []
+    frontier = [root]
     while frontier:
         children = parents.get(frontier.pop(), [])
         found.extend(child for child in children if child in live)

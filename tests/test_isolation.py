@@ -1,0 +1,288 @@
+"""Claims about the sandbox, each tried by a job that attempts what a hostile answer cell would.
+
+The jobs run through the real pool: bubblewrap namespaces, a user per worker, the cgroup,
+the limits table. A job reports what it saw as JSON on stdout; the claims are about that
+report and about what the grader's own side can observe afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sys
+import textwrap
+import uuid
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from grader.config import PROJECT_ROOT, Settings
+from grader.records import Chunk, Program, RunOutcome
+from grader.sandbox.isolation import PACKAGE_DIR, plan
+from grader.sandbox.limits import Limits, MiB
+from grader.sandbox.pool import Sandbox
+
+pytestmark = pytest.mark.skipif(plan().bwrap is None or not plan().root, reason="needs bubblewrap and root (as in CI)")
+
+
+def job(code: str) -> Program:
+    """A program whose only cell is ``code``; the ReLU probe runs after it, as for any answer."""
+    return Program("relu", (Chunk("relu", textwrap.dedent(code)),))
+
+
+def report(outcome: RunOutcome) -> Any:
+    """The JSON the job printed last."""
+    lines = [line for line in outcome.stdout.splitlines() if line.startswith(("{", "["))]
+    assert lines, (outcome.status, outcome.detail, outcome.stdout, outcome.stderr)
+    return json.loads(lines[-1])
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[Sandbox]:
+    with Sandbox(Settings(workers=2)) as box:
+        yield box
+
+
+def limited(**limits: Any) -> Iterator[Sandbox]:
+    with Sandbox(Settings(workers=1, limits=replace(Limits(), **limits))) as box:
+        yield box
+
+
+TRY = """
+import json, os
+def attempt(action):
+    try:
+        result = action()
+        return "ok" if result is None else str(result)[:200]
+    except Exception as exc:
+        return type(exc).__name__
+"""
+
+
+def test_cant_connect_to_the_network_not_even_loopback(sandbox: Sandbox) -> None:
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        server.setblocking(False)
+        port = server.getsockname()[1]
+        outcome = sandbox.run(job(TRY + f"""
+import socket
+import sys
+def connect():
+    socket.create_connection(("127.0.0.1", {port}), timeout=2).close()
+print(json.dumps({{"loopback": attempt(connect)}}))
+"""))
+        with pytest.raises(BlockingIOError):
+            server.accept()
+    assert report(outcome)["loopback"] in ("ConnectionRefusedError", "OSError", "TimeoutError")
+
+
+def test_cant_see_solutions_hidden_tests_gradebook_submissions_or_home(sandbox: Sandbox, tmp_path: Path) -> None:
+    gradebook = tmp_path / "gradebook.db"
+    gradebook.write_text("secret")
+    submission = tmp_path / "submitted" / "alice" / "01_modules" / "01_modules.ipynb"
+    submission.parent.mkdir(parents=True)
+    submission.write_text("{}")
+    secrets = {
+        "solutions": PROJECT_ROOT / "solutions" / "01_modules" / "01_modules.ipynb",
+        "hidden tests": PACKAGE_DIR / "judge" / "hidden" / "relu.py",
+        "judge": PACKAGE_DIR / "judge" / "__init__.py",
+        "references": PACKAGE_DIR / "references.py",
+        "gradebook": gradebook,
+        "other submissions": submission,
+        "home": Path.home() / ".bashrc",
+        "tests": PROJECT_ROOT / "tests" / "conftest.py",
+    }
+    for path in secrets.values():
+        assert path.exists(), path  # each secret is really there, outside the sandbox
+    outcome = sandbox.run(job(TRY + f"""
+paths = {json.dumps({k: str(v) for k, v in secrets.items()})}
+seen = {{name: attempt(lambda p=p: open(p).read(10)) for name, p in paths.items()}}
+seen["home listing"] = attempt(lambda: os.listdir({str(Path.home())!r}))
+seen["project listing"] = attempt(lambda: sorted(os.listdir({str(PROJECT_ROOT)!r})))
+print(json.dumps(seen))
+"""))
+    seen = report(outcome)
+    assert all(seen[name] == "FileNotFoundError" for name in secrets), seen
+    python_home = Path(sys.base_prefix).resolve()
+    allowed = {python_home.relative_to(Path.home()).parts[0]} if python_home.is_relative_to(Path.home()) else set()
+    assert seen["home listing"] in ("FileNotFoundError", "PermissionError", str(sorted(allowed)))
+    assert ".venv" in seen["project listing"] and "solutions" not in seen["project listing"]
+
+
+def test_writes_only_in_its_own_scratch_folder(sandbox: Sandbox) -> None:
+    outcome = sandbox.run(job(TRY + f"""
+import sys
+def write(path):
+    with open(path, "w") as handle:
+        handle.write("x")
+targets = {{
+    "venv": sys.prefix + "/planted.py",
+    "package": {str(PACKAGE_DIR / "planted.py")!r},
+    "tmp": "/tmp/planted",
+    "root": "/planted",
+    "dev shm": "/dev/shm/planted",
+    "scratch": os.path.join(os.getcwd(), "mine.txt"),
+}}
+print(json.dumps({{name: attempt(lambda p=p: write(p)) for name, p in targets.items()}}))
+"""))
+    written = report(outcome)
+    assert written.pop("scratch") == "ok"
+    assert all(result in ("PermissionError", "OSError", "FileNotFoundError") for result in written.values()), written
+    assert not (PACKAGE_DIR / "planted.py").exists()
+
+
+def test_runs_as_an_unprivileged_user_that_cannot_signal_anything_outside_its_job(sandbox: Sandbox) -> None:
+    outcome = sandbox.run(job(TRY + """
+import signal
+others = [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) != os.getpid()]
+print(json.dumps({
+    "uid": os.getuid(),
+    "become root": attempt(lambda: os.setuid(0)),
+    "signals": {str(p): attempt(lambda p=p: os.kill(p, signal.SIGKILL)) for p in others},
+    "everyone": attempt(lambda: os.kill(-1, signal.SIGKILL)),
+}))
+"""))
+    seen = report(outcome)
+    assert seen["uid"] != 0 and seen["become root"] == "PermissionError"
+    assert seen["signals"] and all(result == "PermissionError" for result in seen["signals"].values()), seen
+    again = sandbox.run(job("print('{}')"))
+    assert again.status == "ok"  # the fork servers lived through it
+
+
+def test_sees_no_process_but_its_own_servers(sandbox: Sandbox) -> None:
+    outcome = sandbox.run(job("""
+import json, os
+print(json.dumps(sorted(int(p) for p in os.listdir("/proc") if p.isdigit())))
+"""))
+    assert len(report(outcome)) <= 3  # the namespace's init, the fork server, the job
+
+
+def _host_processes_with(marker: str) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            if entry.isdigit() and marker.encode() in Path(f"/proc/{entry}/cmdline").read_bytes():
+                found.append(int(entry))
+        except OSError:
+            pass
+    return found
+
+
+def test_every_process_the_job_started_is_gone_when_it_ends(sandbox: Sandbox) -> None:
+    marker = f"left-behind-{uuid.uuid4().hex}"
+    outcome = sandbox.run(job(f"""
+import os, subprocess, sys
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        os.execv(sys.executable, [sys.executable, "-c", "import time; time.sleep(600)", "{marker}"])
+    os._exit(0)
+subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)", "{marker}"], start_new_session=True)
+import time
+time.sleep(0.5)
+print('{{"started": true}}')
+"""))
+    assert report(outcome) == {"started": True}
+    assert _host_processes_with(marker) == []
+
+
+def test_the_scratch_folder_is_fresh_for_every_job() -> None:
+    for box in limited():
+        first = box.run(job("open('note.txt', 'w').write('from the last job')\nprint('{}')"))
+        second = box.run(job("import json, os\nprint(json.dumps(os.listdir('.')))"))
+    assert first.status == "ok" and report(second) == []
+
+
+def test_a_fork_bomb_is_stopped_at_the_process_limit() -> None:
+    for box in limited(processes=64):
+        outcome = box.run(job("""
+import os, time, json
+started = 0
+for _ in range(2000):
+    try:
+        if os.fork() == 0:
+            time.sleep(60)
+            os._exit(0)
+        started += 1
+    except OSError:
+        break
+print(json.dumps({"started": started}))
+"""))
+    assert outcome.status == "limit" and outcome.detail == "tried to start more than 64 processes"
+    assert report(outcome)["started"] < 64
+
+
+def test_memory_is_capped_for_the_whole_job() -> None:
+    for box in limited(memory_bytes=256 * MiB):
+        outcome = box.run(job("hog = bytearray(1024 * 1024 * 1024)\nhog[::4096] = b'x' * len(hog[::4096])"))
+    assert outcome.status == "limit" and outcome.detail == "exceeded the 256 MiB memory limit"
+
+
+def test_a_flood_of_output_is_stopped_and_never_kept() -> None:
+    for box in limited(output_bytes=MiB):
+        outcome = box.run(job("while True:\n    print('spam' * 1000)"))
+    assert outcome.status == "limit" and outcome.detail.startswith("printed more than 1 MiB")
+    assert len(outcome.stdout) <= Settings().max_output_chars + 100
+
+
+def test_cpu_time_is_limited() -> None:
+    for box in limited(cpu_seconds=1, wall_seconds=20):
+        outcome = box.run(job("while True:\n    pass"))
+    assert outcome.status == "limit" and outcome.detail == "used more than 1 s of CPU time"
+
+
+def test_file_size_is_limited() -> None:
+    for box in limited(file_bytes=MiB):
+        outcome = box.run(job("open('big', 'wb').write(b'x' * (2 * 1024 * 1024))"))
+    assert outcome.status == "limit" and outcome.detail == "wrote a file larger than 1 MiB"
+
+
+def test_wall_clock_is_limited() -> None:
+    for box in limited(wall_seconds=2):
+        outcome = box.run(job("import time\ntime.sleep(30)"))
+    assert outcome.status == "timeout" and outcome.detail.startswith("timed out after 2 s")
+
+
+def test_exiting_the_process_is_named() -> None:
+    for box in limited():
+        outcome = box.run(job("import os\nos._exit(0)"))
+    assert outcome.status == "exited" and "exited the process (sys.exit / os._exit)" in outcome.detail
+
+
+def test_forged_results_on_the_result_pipe_are_refused(sandbox: Sandbox) -> None:
+    outcome = sandbox.run(job("""
+import io, os, torch
+buffer = io.BytesIO()
+torch.save({"cell_errors": {}, "forward0/out": torch.zeros(1).expand(10**9)}, buffer)
+os.write(3, buffer.getvalue())
+os._exit(0)
+"""))
+    assert outcome.status == "crashed" and "not in the expected form" in outcome.detail
+
+
+def test_a_dead_server_costs_only_its_job_and_is_replaced() -> None:
+    for box in limited():
+        (server,) = box._servers
+        os.killpg(server._proc.pid, 9)
+        lost = box.run(job("print('{}')"))
+        after = box.run(job("print('{}')"))
+    assert lost.status == "crashed" and "stopped responding" in lost.detail
+    assert after.status == "ok"
+
+
+def test_a_server_that_cannot_be_replaced_never_stops_the_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    for box in limited():
+        (server,) = box._servers
+        os.killpg(server._proc.pid, 9)
+
+        def refuse(slot: int) -> None:
+            raise OSError("no more processes")
+
+        monkeypatch.setattr(box, "_new_server", refuse)
+        outcomes = box.run_all([job("print('{}')")] * 3)
+    assert outcomes[0].status == "crashed"
+    assert [o.status for o in outcomes[1:]] == ["infrastructure", "infrastructure"]
