@@ -19,6 +19,7 @@ from grader.notebook import Submission, Ungradable, read_submission
 from grader.records import ExerciseResult, Program, RunOutcome, SubmissionResult
 from grader.references import instructor_cells, release_cells
 from grader.sandbox.pool import Sandbox
+from grader.text import clean
 
 
 @dataclass(frozen=True)
@@ -32,12 +33,12 @@ class _Job:
 def _ungradable(target: Target, message: str) -> SubmissionResult:
     assignment = assignment_for_filename(target.path.name)
     return SubmissionResult(
-        submission=str(target.path),
-        student=target.student,
-        assignment=assignment.name if assignment else (target.path.parent.name if target.student else ""),
-        notebook=target.path.stem,
+        submission=clean(str(target.path)),
+        student=_student(target),
+        assignment=assignment.name if assignment else (clean(target.path.parent.name) if target.student else ""),
+        notebook=clean(target.path.stem),
         status="ungradable",
-        error=message,
+        error=clean(message),
         max_score_if_ungradable=sum(max_score(e) for e in assignment.exercises) if assignment else 0.0,
     )
 
@@ -87,8 +88,15 @@ def _verdict(job: _Job, outcome: RunOutcome, settings: Settings) -> ExerciseResu
     return all_failed(job.exercise, f"{exercise.title} could not be tested: {outcome.detail}{said}")
 
 
+def _student(target: Target) -> str | None:
+    """The student's folder name as text that is safe to store and show."""
+    return clean(target.student, 200) if target.student is not None else None
+
+
 def _read(target: Target, settings: Settings) -> Submission | SubmissionResult:
     """The submission as data, or its 'ungradable' result."""
+    if target.linked:
+        return _ungradable(target, f"{target.path.name} is reached through a symbolic link; submit the notebook file itself")
     try:
         assignment = assignment_for_filename(target.path.name)
         locked = _locked_sources(settings, assignment.name) if assignment else {}
@@ -100,13 +108,32 @@ def _read(target: Target, settings: Settings) -> Submission | SubmissionResult:
     except Exception as exc:  # noqa: BLE001 - any unreadable file is that file's problem only
         print(f"grader: {target.path}: {exc!r}", file=sys.stderr)
         return _ungradable(target, f"{target.path.name} could not be read as a notebook ({type(exc).__name__})")
-    if submission.edited_locked:
-        print(
-            f"note: {target.path}: locked cells were edited ({', '.join(submission.edited_locked)}); "
-            "the instructor's versions were used",
-            file=sys.stderr,
-        )
     return submission
+
+
+def _notes(submission: Submission) -> tuple[str, ...]:
+    if not submission.edited_locked:
+        return ()
+    cells = ", ".join(clean(grade_id, 100) for grade_id in submission.edited_locked)
+    return (f"locked cells were edited ({cells}); the instructor's versions were used",)
+
+
+class Interrupted(Exception):
+    """Grading was stopped from outside (Ctrl-C, SIGTERM); the message says what had finished.
+    Every child process and scratch folder is gone by the time it is raised."""
+
+
+def _progress(read: list[Submission | SubmissionResult], jobs: list[_Job], finished: list[int]) -> str:
+    pending = {jobs[i].submission for i in set(range(len(jobs))) - set(finished)}
+    complete = [item for index, item in enumerate(read) if isinstance(item, Submission) and index not in pending]
+    names = ", ".join(clean(f"{item.student or '-'}/{item.path.name}", 100) for item in complete[:20])
+    more = f" and {len(complete) - 20} more" if len(complete) > 20 else ""
+    return (
+        f"{len(set(finished))} of {len(jobs)} jobs had finished; {len(complete)} of "
+        f"{sum(isinstance(item, Submission) for item in read)} submissions were completely graded"
+        + (f" ({names}{more})" if complete else "")
+        + "; nothing was recorded"
+    )
 
 
 def grade_targets(targets: list[Target], settings: Settings) -> list[SubmissionResult]:
@@ -119,19 +146,24 @@ def grade_targets(targets: list[Target], settings: Settings) -> list[SubmissionR
             jobs.extend(new_jobs)
 
     if jobs:
-        with Sandbox(settings) as sandbox:
-            outcomes = sandbox.run_all([job.program for job in jobs])
+        finished: list[int] = []
+        try:
+            with Sandbox(settings) as sandbox:
+                outcomes = sandbox.run_all([job.program for job in jobs], on_done=finished.append)
+        except KeyboardInterrupt:
+            raise Interrupted(_progress(read, jobs, finished)) from None
         for job, outcome in zip(jobs, outcomes):
             decided[job.submission][job.exercise] = _verdict(job, outcome, settings)
 
     return [
         item if isinstance(item, SubmissionResult) else SubmissionResult(
-            submission=str(item.path),
-            student=item.student,
+            submission=clean(str(item.path)),
+            student=_student(Target(item.path, item.student)),
             assignment=item.assignment.name,
             notebook=item.path.stem,
             status="graded",
             exercises=tuple(decided[index][e] for e in item.assignment.exercises),
+            notes=_notes(item),
         )
         for index, item in enumerate(read)
     ]

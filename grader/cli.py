@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
 from grader import feedback, reports
-from grader.api import grade
+from grader.api import Interrupted, grade
 from grader.config import Settings
 from grader.sandbox.limits import Limits
 from grader.discover import BadPath
@@ -86,10 +87,21 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _interrupt(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, _interrupt)  # stopped like Ctrl-C: every sandbox is torn down
     try:
         return _grade(args) if args.command == "grade" else _demo(args)
+    except Interrupted as stopped:
+        print(f"grading interrupted: {stopped}", file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
+        print("grading interrupted before any job had started; nothing was recorded", file=sys.stderr)
+        return 130
     except BadPath as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 2

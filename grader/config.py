@@ -33,5 +33,5 @@ class Settings:
     """How much of a child's stdout and of its stderr is kept for messages (start and end)."""
     judge_seconds: float = 10.0
     """Time budget for judging one exercise's observations (a bug or a forged file, never the student's time)."""
-    max_notebook_bytes: int = 8 * 1024 * 1024
-    """Submitted notebooks larger than this are ungradable."""
+    max_notebook_bytes: int = 64 * 1024 * 1024
+    """Submitted notebooks larger than this are ungradable (outputs count, though nothing is graded from them)."""

@@ -16,6 +16,7 @@ def render(result: SubmissionResult) -> str:
         lines += [f"**This notebook could not be graded:** {result.error}", "", f"Score: 0 / {result.max_score:g}", ""]
         return "\n".join(lines)
     lines += [f"**Score: {result.score:g} / {result.max_score:g}**", ""]
+    lines += [f"Note: {note}" for note in result.notes] + ([""] if result.notes else [])
     for exercise in result.exercises:
         title = EXERCISES[exercise.exercise].title
         lines += [f"## {title} (`{exercise.exercise}`): {exercise.score:g} / {exercise.max_score:g}", ""]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import sys
 import warnings
@@ -45,39 +46,64 @@ def _ensure_assignment(db_url: str, assignment: str, settings: Settings) -> None
     SaveCells().preprocess(notebook, resources)
 
 
+def _rows(results: list[SubmissionResult]) -> dict[tuple[str, str], SubmissionResult | None]:
+    """One row per student and assignment: the real notebook's result, or None where the
+    student handed in only files that are not it (the row then records zero, but exists)."""
+    rows: dict[tuple[str, str], SubmissionResult | None] = {}
+    for result in results:
+        if not result.student or result.assignment not in ASSIGNMENTS:
+            continue
+        key = (result.student, result.assignment)
+        if result.notebook == ASSIGNMENTS[result.assignment].notebook:
+            rows[key] = result
+        else:
+            rows.setdefault(key, None)  # a stray file beside the real notebook must not overwrite its scores
+    return rows
+
+
 def record(results: list[SubmissionResult], db_url: str, settings: Settings) -> int:
-    """Write the scores of every submission with a known student and assignment; returns how many."""
-    written = 0
+    """Write the scores of every student and assignment in ``results``; returns how many rows."""
+    rows = _rows(results)
     with _alembic_on_path():
-        for assignment in sorted({r.assignment for r in results if r.assignment in ASSIGNMENTS}):
+        for assignment in sorted({assignment for _, assignment in rows}):
             _ensure_assignment(db_url, assignment, settings)
         with Gradebook(db_url) as gradebook:
-            for result in results:
-                if not result.student or result.assignment not in ASSIGNMENTS:
-                    continue
-                if result.notebook != ASSIGNMENTS[result.assignment].notebook:
-                    continue  # a stray file beside the real notebook must not overwrite its scores
-                gradebook.update_or_create_student(result.student)
+            for (student, assignment), result in rows.items():
+                gradebook.update_or_create_student(student)
                 try:
-                    gradebook.find_submission(result.assignment, result.student)
+                    gradebook.find_submission(assignment, student)
                 except MissingEntry:
                     with warnings.catch_warnings():
                         # nbgrader's add_submission trips an autoflush warning in SQLAlchemy 2; harmless.
                         warnings.simplefilter("ignore", SAWarning)
-                        gradebook.add_submission(result.assignment, result.student)
-                scores = {e.exercise: e.score for e in result.exercises}
-                for exercise_id in ASSIGNMENTS[result.assignment].exercises:
+                        gradebook.add_submission(assignment, student)
+                scores = {e.exercise: e.score for e in result.exercises} if result else {}
+                for exercise_id in ASSIGNMENTS[assignment].exercises:
                     grade = gradebook.find_grade(
-                        EXERCISES[exercise_id].test_cell, ASSIGNMENTS[result.assignment].notebook,
-                        result.assignment, result.student,
+                        EXERCISES[exercise_id].test_cell, ASSIGNMENTS[assignment].notebook, assignment, student
                     )
                     grade.auto_score = scores.get(exercise_id, 0.0)
                 gradebook.db.commit()
-                written += 1
-    return written
+    return len(rows)
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: str) -> str:
+    """A CSV cell a spreadsheet shows as text: a leading =, +, -, @ would start a formula.
+    (Scores are never negative, so no number is touched.)"""
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
 
 
 def export_csv(db_url: str, destination: Path) -> None:
-    """nbgrader's own CSV export: one row per student and assignment."""
+    """nbgrader's own CSV export (one row per student and assignment), with every cell that a
+    spreadsheet would run as a formula (a student folder named "=HYPERLINK(...)") made text."""
+    raw = destination.with_name(destination.name + ".nbgrader")
     with _alembic_on_path(), Gradebook(db_url) as gradebook:
-        CsvExportPlugin(to=str(destination)).export(gradebook)
+        CsvExportPlugin(to=str(raw)).export(gradebook)
+    with open(raw, newline="", encoding="utf-8") as source:
+        rows = [[_cell(value) for value in row] for row in csv.reader(source)]
+    with open(destination, "w", newline="", encoding="utf-8") as target:
+        csv.writer(target).writerows(rows)
+    raw.unlink()

@@ -93,6 +93,8 @@ class SubmissionResult:
     status: SubmissionStatus
     error: str | None = None
     exercises: tuple[ExerciseResult, ...] = ()
+    notes: tuple[str, ...] = ()
+    """What the grader noticed and worked around (edited locked cells), for student and instructor."""
     max_score_if_ungradable: float = field(default=0.0, repr=False)
 
     @property
@@ -122,4 +124,5 @@ class SubmissionResult:
             "score": self.score,
             "max_score": self.max_score,
             "exercises": {e.exercise: e.to_json() for e in self.exercises},
+            "notes": list(self.notes),
         }

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -12,7 +15,7 @@ import pytest
 from grader.config import Settings
 from tests.conftest import build_submissions, reference_answers
 
-TOP_KEYS = {"submission", "student", "assignment", "notebook", "status", "error", "score", "max_score", "exercises"}
+TOP_KEYS = {"submission", "student", "assignment", "notebook", "status", "error", "score", "max_score", "exercises", "notes"}
 
 
 def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -103,3 +106,40 @@ def test_table_output_and_bad_options(course: Path) -> None:
     done = run_cli("grade", "--workers", "1", course / "alice")
     assert done.returncode == 0, done.stderr
     assert "alice" in done.stdout and "20/20" in done.stdout and "5/5" in done.stdout
+
+
+def _processes_mentioning(marker: str) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            if entry.isdigit() and marker.encode() in Path(f"/proc/{entry}/cmdline").read_bytes():
+                found.append(int(entry))
+        except OSError:
+            pass
+    return found
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_stopping_the_grader_mid_batch_leaves_nothing_behind(tmp_path: Path, stop: signal.Signals) -> None:
+    submitted = tmp_path / "submitted"
+    answers = reference_answers()
+    build_submissions(submitted, {"quick": answers, "slow": {**answers, "linear": "while True:\n    pass\n"}}, Settings())
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    grader = subprocess.Popen(
+        [sys.executable, "-m", "grader", "grade", "--workers", "1", "--timeout", "120", str(submitted)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(scratch)},
+    )
+    marker = f"nn-grader-{grader.pid}-"  # in every fork server's command line
+    for _ in range(600):  # until a fork server runs (at most a minute)
+        if _processes_mentioning(marker) or grader.poll() is not None:
+            break
+        time.sleep(0.1)
+    time.sleep(3)  # let it grade the quick student and start on the endless loop
+    grader.send_signal(stop)
+    _, stderr = grader.communicate(timeout=60)
+    assert grader.returncode == 130, stderr
+    assert "grading interrupted:" in stderr and "nothing was recorded" in stderr
+    assert _processes_mentioning(marker) == []
+    assert list(scratch.iterdir()) == []
+    assert not list(Path("/sys/fs/cgroup/memory").glob(f"{marker}*"))

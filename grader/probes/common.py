@@ -7,13 +7,19 @@ from typing import Any, Callable
 import torch
 from torch.overrides import TorchFunctionMode, resolve_name
 
+from grader.text import clean
+
 MAX_MESSAGE = 500
 MAX_TEXT = 2000
 Observations = dict[str, Any]
 
 
 def error_record(exc: BaseException) -> dict[str, str]:
-    return {"type": type(exc).__name__, "message": str(exc)[:MAX_MESSAGE]}
+    try:
+        message = str(exc)
+    except Exception:  # noqa: BLE001 - a student's exception may fail even to print itself
+        message = "(its message could not be shown)"
+    return {"type": clean(type(exc).__name__, 100), "message": clean(message, MAX_MESSAGE)}
 
 
 class Recorder:

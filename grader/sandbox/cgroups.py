@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,17 +119,22 @@ def create(tag: str) -> JobGroup | None:
     return None
 
 
-def remove(group: JobGroup) -> None:
-    """Kill what is left in the group and delete it."""
-    for _ in range(50):
+def remove(group: JobGroup, patience: float = 10.0) -> None:
+    """Kill what is left in the group and delete it (killed processes take a moment to leave)."""
+    deadline = time.monotonic() + patience
+    folders = group._folders()
+    while folders and time.monotonic() < deadline:
         group.kill_members()
-        if not group.members():
-            break
-    for folder in group._folders():
-        try:
-            os.rmdir(folder)
-        except OSError:
-            pass
+        for folder in list(folders):
+            try:
+                os.rmdir(folder)
+                folders.remove(folder)
+            except FileNotFoundError:
+                folders.remove(folder)
+            except OSError:
+                pass
+        if folders:
+            time.sleep(0.02)
 
 
 def remove_stale(prefix: str) -> None:

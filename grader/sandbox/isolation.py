@@ -22,7 +22,7 @@ from pathlib import Path
 import grader
 
 PACKAGE_DIR = Path(grader.__file__).resolve().parent
-CHILD_SIDE = ("__init__.py", "records.py", "exercises.py", "probes", "sandbox")
+CHILD_SIDE = ("__init__.py", "records.py", "exercises.py", "text.py", "probes", "sandbox")
 """What of the grader package the sandbox holds: the harness, the probes and their registry.
 Never the judge, its hidden tests, the solutions or anything that reads them."""
 SERVER_CAPABILITIES = ("CAP_SETUID", "CAP_SETGID", "CAP_CHOWN", "CAP_KILL", "CAP_DAC_OVERRIDE", "CAP_FOWNER")
