@@ -9,19 +9,24 @@ from grader.records import Chunk, Program
 from grader.references import Cell, strip_solution_markers
 
 
-def assemble(exercise_id: str, instructor: tuple[Cell, ...], answer: str) -> Program:
+def assemble(exercise_id: str, instructor: tuple[Cell, ...], answer: str, earlier: dict[str, str] | None = None) -> Program:
     """Cells in notebook order up to the exercise: given code from the instructor, the
     reference answer for every exercise this one builds on (so an earlier mistake is not
-    punished twice), and finally the student's own cell."""
+    punished twice), and finally the student's own cell.
+
+    ``earlier`` holds reference answers, by grade_id, of exercises of earlier notebooks that
+    this one builds on. They run just before the student's cell, so they take the place of
+    any copy of those classes the notebook itself made."""
     exercise = EXERCISES[exercise_id]
     chunks: list[Chunk] = []
     for cell in instructor:
         if cell.grade_id == exercise_id:
+            chunks.extend(Chunk(f"reference {unit}", source) for unit, source in (earlier or {}).items())
             chunks.append(Chunk(exercise_id, as_python(answer)))
             return Program(exercise_id, tuple(chunks))
         if cell.is_setup:
             chunks.append(Chunk(cell.grade_id, cell.source))
-        elif cell.solution and cell.grade_id in exercise.substitutes:
+        elif cell.solution and cell.grade_id in exercise.builds_on:
             chunks.append(Chunk(f"reference {cell.grade_id}", strip_solution_markers(cell.source)))
     raise KeyError(f"the instructor notebook has no cell {exercise_id!r}")
 

@@ -40,13 +40,13 @@ def _cell_source(namespace: dict[str, Any], class_name: str) -> str:
 @contextlib.contextmanager
 def _substituted(namespace: dict[str, Any], exercise: Exercise, settings: Settings) -> Iterator[None]:
     """Temporarily replace the classes this exercise builds on with the reference ones."""
-    if not exercise.substitutes:
+    if not exercise.builds_on:
         yield
         return
     scratch = dict(namespace)
-    for dependency in exercise.substitutes:
-        exec(reference_answer(settings.solutions_dir, exercise.assignment, dependency), scratch)
-    names = [EXERCISES[d].title for d in exercise.substitutes]
+    for dependency in exercise.builds_on:  # of this notebook or an earlier one
+        exec(reference_answer(settings.solutions_dir, EXERCISES[dependency].assignment, dependency), scratch)
+    names = [name for d in exercise.builds_on for name in EXERCISES[d].names]
     saved = {name: namespace[name] for name in names if name in namespace}
     namespace.update({name: scratch[name] for name in names})
     try:

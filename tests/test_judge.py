@@ -7,7 +7,7 @@ import torch
 from grader.exercises import EXERCISES
 from grader.judge import all_failed, judge, max_score, not_attempted
 from grader.judge.evidence import close
-from grader.probes.relu import forward_inputs
+from grader.exercises.relu.inputs import forward_inputs
 from grader.records import ExerciseResult
 from grader.records import TestResult as Verdict
 
