@@ -32,6 +32,11 @@ def build_submissions(root: Path, students: dict[str, Answers], settings: Settin
             write_submission(root, student, assignment, filled_notebook(settings.release_dir, assignment, answers))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    for exercise in EXERCISES:
+        config.addinivalue_line("markers", f"{exercise}: tests of the {exercise} exercise (its catalogue, its audit)")
+
+
 GradeStudents = Callable[[dict[str, Answers]], dict[tuple[str, str], SubmissionResult]]
 
 
