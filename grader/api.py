@@ -9,14 +9,14 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.assemble import as_python, assemble
+from grader.assemble import as_python, assemble, earlier_references
 from grader.config import Settings
 from grader.discover import Target, discover
 from grader.exercises import EXERCISES, assignment_for_filename
 from grader.judge import all_failed, judge, max_score, not_attempted
 from grader.notebook import Submission, Ungradable, read_submission
 from grader.records import ExerciseResult, Program, RunOutcome, SubmissionResult
-from grader.references import instructor_cells, references_from_earlier_notebooks, release_cells
+from grader.references import instructor_cells, release_cells
 from grader.sandbox.pool import Sandbox
 
 
@@ -63,7 +63,7 @@ def _plan(submission: Submission, index: int, settings: Settings) -> tuple[dict[
             decided[exercise_id] = not_attempted(exercise_id)
         else:
             # The static checks read the answer as Python, as it runs (magics become calls).
-            earlier = references_from_earlier_notebooks(settings.solutions_dir, exercise_id)
+            earlier = earlier_references(settings.solutions_dir, exercise_id)
             jobs.append(_Job(index, exercise_id, assemble(exercise_id, cells, answer, earlier), as_python(answer)))
     return decided, jobs
 

@@ -1,12 +1,15 @@
-"""Pure: the instructor's cells plus the student's answers -> the program for one exercise."""
+"""The instructor's cells plus the student's answers -> the program for one exercise.
+
+``assemble`` is pure; ``earlier_references`` reads the source notebooks of earlier assignments."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from grader.exercises import EXERCISES
 from grader.records import Chunk, Program
-from grader.references import Cell, strip_solution_markers
+from grader.references import Cell, instructor_cells, reference_answer, strip_solution_markers
 
 
 def assemble(exercise_id: str, instructor: tuple[Cell, ...], answer: str, earlier: dict[str, str] | None = None) -> Program:
@@ -29,6 +32,28 @@ def assemble(exercise_id: str, instructor: tuple[Cell, ...], answer: str, earlie
         elif cell.solution and cell.grade_id in exercise.builds_on:
             chunks.append(Chunk(f"reference {cell.grade_id}", strip_solution_markers(cell.source)))
     raise KeyError(f"the instructor notebook has no cell {exercise_id!r}")
+
+
+def earlier_references(solutions_dir: Path, exercise_id: str) -> dict[str, str]:
+    """For each exercise of an earlier notebook that this one builds on: code that defines its
+    names from its reference answer. That answer runs in a scope of its own, after its own
+    notebook's given cells (its imports), and only its names are kept."""
+    exercise = EXERCISES[exercise_id]
+    found: dict[str, str] = {}
+    for unit in exercise.builds_on:
+        spec = EXERCISES[unit]
+        if spec.assignment == exercise.assignment:
+            continue
+        cells = instructor_cells(solutions_dir, spec.assignment)
+        program = assemble(unit, cells, reference_answer(solutions_dir, spec.assignment, unit), earlier_references(solutions_dir, unit))
+        code = "\n\n".join(chunk.source for chunk in program.chunks)
+        found[unit] = (
+            "_scope = {'__name__': '__main__'}\n"
+            f"exec(compile({code!r}, {f'<reference {unit}>'!r}, 'exec'), _scope)\n"
+            + "".join(f"{name} = _scope[{name!r}]\n" for name in spec.names)
+            + "del _scope\n"
+        )
+    return found
 
 
 IPYTHON_SYNTAX = re.compile(r"^\s*(%|!)|\?\s*$", re.MULTILINE)

@@ -120,7 +120,11 @@ def _students(exercise_ids: Sequence[str], settings: Settings) -> dict[str, dict
     """Answers by student and assignment: each variant is submitted only in its own notebook."""
     reference = {e.id: reference_answer(settings.solutions_dir, e.assignment, e.id) for e in EXERCISES.values()}
     assignments = list(dict.fromkeys(EXERCISES[e].assignment for e in exercise_ids))
-    students = {REFERENCE: {a: reference for a in assignments}, STUB: {a: {} for a in assignments}}
+    empty: dict[str, str] = {}
+    students: dict[str, dict[str, dict[str, str]]] = {
+        REFERENCE: {a: reference for a in assignments},
+        STUB: {a: empty for a in assignments},
+    }
     for exercise_id in exercise_ids:
         for variant in load_catalogue(exercise_id).variants:
             if variant.name in students:

@@ -16,6 +16,7 @@ from typing import Any, Iterator
 
 import torch
 
+from grader.assemble import earlier_references
 from grader.config import Settings
 from grader.exercises import EXERCISES, Exercise
 from grader.judge import judge
@@ -44,8 +45,12 @@ def _substituted(namespace: dict[str, Any], exercise: Exercise, settings: Settin
         yield
         return
     scratch = dict(namespace)
-    for dependency in exercise.builds_on:  # of this notebook or an earlier one
-        exec(reference_answer(settings.solutions_dir, EXERCISES[dependency].assignment, dependency), scratch)
+    earlier = earlier_references(settings.solutions_dir, exercise.id)
+    for dependency in exercise.builds_on:
+        if dependency in earlier:  # of an earlier notebook: with that notebook's imports
+            exec(earlier[dependency], scratch)
+        else:
+            exec(reference_answer(settings.solutions_dir, exercise.assignment, dependency), scratch)
     names = [name for d in exercise.builds_on for name in EXERCISES[d].names]
     saved = {name: namespace[name] for name in names if name in namespace}
     namespace.update({name: scratch[name] for name in names})

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from grader.exercises import ASSIGNMENTS, EXERCISES
+from grader.exercises import ASSIGNMENTS
 
 SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 
@@ -94,12 +94,3 @@ def reference_answer(solutions_dir: Path, assignment: str, grade_id: str) -> str
             return strip_solution_markers(cell.source)
     raise KeyError(f"no solution cell {grade_id!r} in {assignment}")
 
-
-def references_from_earlier_notebooks(solutions_dir: Path, exercise_id: str) -> dict[str, str]:
-    """Reference answers of the exercises of other notebooks that this one builds on."""
-    exercise = EXERCISES[exercise_id]
-    return {
-        unit: reference_answer(solutions_dir, EXERCISES[unit].assignment, unit)
-        for unit in exercise.builds_on
-        if EXERCISES[unit].assignment != exercise.assignment
-    }

@@ -104,3 +104,30 @@ def test_table_output_and_bad_options(course: Path) -> None:
     assert done.returncode == 0, done.stderr
     full = notebook_points("01_modules")
     assert "alice" in done.stdout and f"{full:g}/{full:g}" in done.stdout
+
+
+def test_help_and_argument_errors_answer_without_importing_torch() -> None:
+    script = (
+        "import sys\n"
+        "from grader.cli import main\n"
+        "for argv in (['--help'], ['grade', '--workers', '0', 'x.ipynb'], ['audit', 'no_such_exercise']):\n"
+        "    try:\n"
+        "        main(argv)\n"
+        "    except SystemExit as stop:\n"
+        "        print(stop.code)\n"
+        "print('torch' in sys.modules, 'nbformat' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.stdout.split()[-5:] == ["0", "2", "2", "False", "False"], done.stdout + done.stderr
+    assert "no exercise 'no_such_exercise'" in done.stderr
+
+
+def test_audit_prints_one_json_document_per_run() -> None:
+    done = run_cli("audit", "--json", "matmul")
+    assert done.returncode == 0, done.stderr
+    (exercise,) = json.loads(done.stdout)["exercises"].items()
+    name, counts = exercise
+    assert name == "matmul"
+    assert counts["accepted"] == counts["correct"] > 0 and counts["caught"] == counts["mistakes"] > 0
+    assert set(counts) >= {"correct", "accepted", "mistakes", "caught", "kills"}
+    assert all(isinstance(v, list) for v in counts["kills"].values())

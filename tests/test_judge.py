@@ -8,6 +8,8 @@ from grader.exercises import EXERCISES
 from grader.judge import all_failed, judge, max_score, not_attempted
 from grader.judge.evidence import close
 from grader.exercises.relu.inputs import forward_inputs
+from grader.judge.evidence import Evidence
+from grader.judge.hidden import HiddenTest
 from grader.records import ExerciseResult
 from grader.records import TestResult as Verdict
 
@@ -62,3 +64,17 @@ def test_hidden_tests_carry_the_points_of_the_spec() -> None:
 def test_close_compares_shapes_and_values_in_double() -> None:
     assert close(torch.ones(2, dtype=torch.float32), torch.ones(2, dtype=torch.float64))
     assert not close(torch.ones(2), torch.ones(1, 2))
+
+
+def test_a_bug_in_a_hidden_test_is_reported_as_a_grader_problem(monkeypatch) -> None:
+    def test_buggy(ev: Evidence) -> None:
+        raise ZeroDivisionError("a mistake of the instructor")
+
+    def test_fine(ev: Evidence) -> None:
+        pass
+
+    monkeypatch.setattr("grader.judge.hidden_tests", lambda exercise_id: (HiddenTest(test_buggy), HiddenTest(test_fine)))
+    result = judge(EXERCISES["relu"], _relu_observations(lambda x: x.clamp(min=0)), "")
+    buggy, fine = result.tests
+    assert not buggy.passed and "internal grader problem" in buggy.message and "instructor" in buggy.message
+    assert fine.passed
