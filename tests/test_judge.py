@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from grader.exercises import EXERCISES
+from grader.exercises import EXERCISES, Exercise
 from grader.judge import all_failed, judge, max_score, not_attempted
 from grader.judge.evidence import close
 from grader.exercises.relu.inputs import forward_inputs
@@ -78,3 +78,14 @@ def test_a_bug_in_a_hidden_test_is_reported_as_a_grader_problem(monkeypatch) -> 
     buggy, fine = result.tests
     assert not buggy.passed and "internal grader problem" in buggy.message and "instructor" in buggy.message
     assert fine.passed
+
+
+def test_blocking_messages_follow_the_kind_of_exercise(monkeypatch) -> None:
+    """A later exercise may be a plain function (a loss, a training step): messages say so."""
+    monkeypatch.setattr("grader.judge.hidden_tests", lambda exercise_id: (HiddenTest(lambda ev: None),))
+    train = Exercise(id="train_step", assignment="03_training", kind="function", names=("train_step",), points=1)
+    missing = judge(train, {"cell_errors": {}, "missing": "train_step"}, "")
+    assert "must define a function named train_step" in missing.tests[0].message
+    assert "should be a function" in judge(train, {"cell_errors": {}, "not_a_function": "int"}, "").tests[0].message
+    matmul = judge(EXERCISES["matmul"], {"cell_errors": {}, "is_function": False}, "")
+    assert "must be a subclass of torch.autograd.Function" in matmul.tests[0].message

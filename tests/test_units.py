@@ -118,3 +118,12 @@ def test_judge_side_never_imports_the_child_side_runtime() -> None:
     done = subprocess.run([sys.executable, "-I", "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_a_plain_function_exercise_can_be_looked_up() -> None:
+    from grader.probes.common import Recorder, lookup_function
+
+    rec = Recorder()
+    assert lookup_function(rec, {"loss": len}, "loss") is len
+    assert lookup_function(rec, {"loss": int}, "loss") is None and rec.data["not_a_function"] == "class"
+    assert lookup_function(rec, {}, "loss") is None and rec.data["missing"] == "loss"
