@@ -26,6 +26,7 @@ REFERENCE, STUB = "_reference", "_stub"
 BLOCKED = "(before any test)"
 """Kill-matrix row of mistakes stopped by a blocking problem (not defined, crashed, wrong kind)."""
 GATED = "not checked until "
+GRADER_PROBLEM = "internal grader problem"
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,11 @@ class Outcome:
     def named(self) -> bool:
         phrase = (self.variant.expect or "").lower()
         return bool(phrase) and any(phrase in t.message.lower() for t in self.result.tests if not t.passed)
+
+    @property
+    def grader_problems(self) -> list[str]:
+        """Tests that crashed or met a broken instructor cell: the grader's fault, not the answer's."""
+        return [t.name for t in self.result.tests if GRADER_PROBLEM in t.message]
 
     @property
     def catching_tests(self) -> list[str]:
@@ -93,14 +99,22 @@ class ExerciseAudit:
         return matrix
 
     @property
+    def grader_problems(self) -> list[str]:
+        """Answers (the reference and the stub included) on which the grader itself failed."""
+        named = [("reference", self.reference), ("stub", self.stub)] + [(o.variant.name, o.result) for o in self.outcomes]
+        return [name for name, result in named if any(GRADER_PROBLEM in t.message for t in result.tests)]
+
+    @property
     def idle_tests(self) -> list[str]:
         return [test for test, killed in self.kills.items() if not killed and test != BLOCKED]
 
     @property
     def ok(self) -> bool:
-        """No correct answer (the reference included) loses points, and no mistake gets full marks."""
+        """No correct answer (the reference included) loses points, no mistake gets full marks,
+        and no mistake counts as caught because the grader itself failed."""
         reference_ok = self.reference.score == self.reference.max_score
-        return reference_ok and len(self.accepted) == len(self.correct) and len(self.caught) == len(self.mistakes)
+        all_right = len(self.accepted) == len(self.correct) and len(self.caught) == len(self.mistakes)
+        return reference_ok and all_right and not self.grader_problems
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -113,6 +127,7 @@ class ExerciseAudit:
             "unnamed": [o.variant.name for o in self.unnamed],
             "rejected": [o.variant.name for o in self.correct if not o.full_marks],
             "missed": [o.variant.name for o in self.mistakes if o.full_marks],
+            "grader_problems": self.grader_problems,
         }
 
 

@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
         "Grade each exercise's catalogue of correct answers and known mistakes (grader/exercises/<id>/catalogue.py) "
         "through the real grading path and print, per exercise, how many correct answers keep full marks, how many "
         "mistakes lose points, and which hidden test catches which mistake. Exit status 1 when a correct answer "
-        "loses points or a mistake gets full marks."))
+        "loses points, a mistake gets full marks, or the grader itself fails on an answer (a bug in a hidden test)."))
     a.add_argument("exercises", nargs="*", metavar="EXERCISE", type=_exercise,
                    help=f"grade_ids to audit (default: all of {', '.join(COURSE_ORDER)})")
     a.add_argument("--json", action="store_true", help="print exactly one JSON document on stdout")

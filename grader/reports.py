@@ -60,5 +60,7 @@ def audit_table(audits: list[ExerciseAudit]) -> str:
             lines.append(f"  correct answers that lose points: {', '.join(rejected)}")
         if missed:
             lines.append(f"  mistakes with full marks: {', '.join(missed)}")
+        if a.grader_problems:
+            lines.append(f"  the grader itself failed on: {', '.join(a.grader_problems)}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)

@@ -20,6 +20,11 @@ PACKAGE = Path(grader.__file__).resolve().parent
 UNITS = PACKAGE / "exercises"
 
 
+def test_every_source_notebook_is_an_assignment_of_the_registry() -> None:
+    assert sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir()) == sorted(ASSIGNMENTS)
+    assert all((ROOT / "solutions" / a / spec.filename).is_file() for a, spec in ASSIGNMENTS.items())
+
+
 def test_every_unit_folder_is_registered_in_course_order() -> None:
     folders = {p.name for p in UNITS.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
     assert folders == set(COURSE_ORDER) == set(EXERCISES)
