@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 import shutil
 import subprocess
@@ -12,6 +13,7 @@ import pytest
 
 import grader
 from grader.exercises import ASSIGNMENTS, COURSE_ORDER, EXERCISES, child_side_paths
+from grader.exercises.variants import load_catalogue
 from grader.judge import hidden_tests
 from grader.references import instructor_cells, release_cells
 from tests.conftest import ROOT
@@ -132,3 +134,23 @@ def test_a_plain_function_exercise_can_be_looked_up() -> None:
     assert lookup_function(rec, {"loss": len}, "loss") is len
     assert lookup_function(rec, {"loss": int}, "loss") is None and rec.data["not_a_function"] == "class"
     assert lookup_function(rec, {}, "loss") is None and rec.data["missing"] == "loss"
+
+
+@pytest.mark.parametrize("exercise", COURSE_ORDER)
+def test_pytest_collects_exactly_the_hidden_tests_the_judge_runs(exercise: str) -> None:
+    module = importlib.import_module(f"grader.exercises.{exercise}.hidden")
+    assert {name for name in vars(module) if name.startswith("test_")} == {f"test_{t.name}" for t in hidden_tests(exercise)}
+
+
+def test_hidden_tests_run_under_pytest_on_the_reference_and_on_a_mistake(tmp_path: Path) -> None:
+    files = [str(UNITS / e / "hidden.py") for e in COURSE_ORDER]
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *files],
+                          capture_output=True, text=True, timeout=300, cwd=ROOT)
+    total = sum(len(hidden_tests(e)) for e in COURSE_ORDER)
+    assert done.returncode == 0 and f"{total} passed" in done.stdout, done.stdout[-2000:]
+    saved = tmp_path / "observations.pt"
+    mistake = load_catalogue("matmul").mistakes[0]
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", files[-1],
+                           "--variant", mistake.name, "--save-observations", str(saved)],
+                          capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert done.returncode == 1 and "failed" in done.stdout and saved.is_file(), done.stdout[-2000:]
