@@ -87,5 +87,7 @@ def test_blocking_messages_follow_the_kind_of_exercise(monkeypatch) -> None:
     missing = judge(train, {"cell_errors": {}, "missing": "train_step"}, "")
     assert "must define a function named train_step" in missing.tests[0].message
     assert "should be a function" in judge(train, {"cell_errors": {}, "not_a_function": "int"}, "").tests[0].message
+    sgd = Exercise(id="sgd", assignment="03_training", kind="optimizer", names=("SGD",), points=1)
+    assert "subclass of torch.optim.Optimizer" in judge(sgd, {"cell_errors": {}, "right_kind": False}, "").tests[0].message
     matmul = judge(EXERCISES["matmul"], {"cell_errors": {}, "is_function": False}, "")
     assert "must be a subclass of torch.autograd.Function" in matmul.tests[0].message

@@ -136,6 +136,16 @@ def test_a_plain_function_exercise_can_be_looked_up() -> None:
     assert lookup_function(rec, {}, "loss") is None and rec.data["missing"] == "loss"
 
 
+def test_a_class_of_another_kind_is_recorded_as_such() -> None:
+    import torch
+
+    from grader.probes.common import Recorder, check_kind
+
+    rec = Recorder()
+    assert not check_kind(rec, int, torch.optim.Optimizer) and rec.data["right_kind"] is False
+    assert check_kind(rec, torch.optim.SGD, torch.optim.Optimizer)
+
+
 @pytest.mark.parametrize("exercise", COURSE_ORDER)
 def test_pytest_collects_exactly_the_hidden_tests_the_judge_runs(exercise: str) -> None:
     module = importlib.import_module(f"grader.exercises.{exercise}.hidden")

@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["module", "autograd_function", "function"]
-"""An nn.Module subclass, a torch.autograd.Function subclass, or a plain function."""
+Kind = Literal["module", "autograd_function", "optimizer", "function"]
+"""What the student writes: a subclass of nn.Module, of torch.autograd.Function or of
+torch.optim.Optimizer, or a plain function (a loss, a training step)."""
 
 KIND_DESCRIPTION: dict[str, str] = {
     "module": "a subclass of nn.Module: class {name}(nn.Module)",
     "autograd_function": "a subclass of torch.autograd.Function: class {name}(Function), used as {name}.apply(X, Y)",
+    "optimizer": "a subclass of torch.optim.Optimizer: class {name}(torch.optim.Optimizer)",
     "function": "a function: def {name}(...)",
 }
 

@@ -53,7 +53,7 @@ def _blocking_problem(ev: Evidence) -> str | None:
         return f"{exercise.title} should be a class, but it is a {ev.get('not_a_class')}"
     if ev.get("not_a_function"):
         return f"{exercise.title} should be a function, but it is a {ev.get('not_a_function')}"
-    if ev.get("is_function") is False or ev.get("is_module") is False:
+    if any(ev.get(key) is False for key in ("is_function", "is_module", "right_kind")):
         return f"{exercise.title} must be {exercise.must_be()}"
     if "construct/error" in ev:
         return ev.explain(f"creating {exercise.title}(...)", ev.get("construct/error"))

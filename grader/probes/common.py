@@ -137,6 +137,12 @@ def lookup_class(rec: Recorder, namespace: dict[str, Any], name: str) -> Any:
     return value
 
 
+def check_kind(rec: Recorder, cls: type, base: type) -> bool:
+    """Record whether the student's class derives from the base its exercise asks for."""
+    rec["right_kind"] = issubclass(cls, base)
+    return bool(rec.data["right_kind"])
+
+
 def lookup_function(rec: Recorder, namespace: dict[str, Any], name: str) -> Any:
     """The plain function the student defined, or None with the reason recorded."""
     value = namespace.get(name)
