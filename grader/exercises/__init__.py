@@ -4,7 +4,8 @@ Each exercise is one sub-package named by its grade_id: ``__init__`` holds its `
 (plain data), ``probe.py`` observes the student's answer in the child, ``hidden.py`` holds
 the hidden tests the judge runs, ``catalogue.py`` the correct answers and known mistakes the
 audit grades. ``inputs.py``, when present, builds the inputs both sides need.
-Only the spec, the inputs and the probe are ever needed where student code runs.
+Only the spec, the inputs and the probe are ever needed where student code runs
+(``child_side_paths``). ``conftest.py`` lets pytest run a unit's hidden tests one by one.
 """
 
 from __future__ import annotations
