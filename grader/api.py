@@ -9,7 +9,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.assemble import as_python, assemble
+from grader.assemble import as_python, assemble, earlier_references
 from grader.config import Settings
 from grader.discover import Target, discover
 from grader.exercises import EXERCISES, assignment_for_filename
@@ -65,7 +65,8 @@ def _plan(submission: Submission, index: int, settings: Settings) -> tuple[dict[
             decided[exercise_id] = not_attempted(exercise_id)
         else:
             # The static checks read the answer as Python, as it runs (magics become calls).
-            jobs.append(_Job(index, exercise_id, assemble(exercise_id, cells, answer), as_python(answer)))
+            earlier = earlier_references(settings.solutions_dir, exercise_id)
+            jobs.append(_Job(index, exercise_id, assemble(exercise_id, cells, answer, earlier), as_python(answer)))
     return decided, jobs
 
 

@@ -1,4 +1,8 @@
-"""The command line: argument parsing and printing only; the work is in grader.api and friends."""
+"""The command line: argument parsing and printing only; the work is in grader.api and friends.
+
+torch and nbformat are imported only once a command runs, so that ``--help`` and argument
+errors answer at once.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
-from grader import feedback, reports
-from grader.api import Interrupted, grade
 from grader.config import Settings
+from grader.exercises import COURSE_ORDER
 from grader.sandbox.limits import Limits
-from grader.discover import BadPath
-from grader.sandbox.pool import SandboxError
 
 
 def _positive(kind: Callable[[str], float], description: str) -> Callable[[str], float]:
@@ -28,6 +29,12 @@ def _positive(kind: Callable[[str], float], description: str) -> Callable[[str],
         return value
 
     return parse
+
+
+def _exercise(text: str) -> str:
+    if text not in COURSE_ORDER:
+        raise argparse.ArgumentTypeError(f"no exercise {text!r} (known: {', '.join(COURSE_ORDER)})")
+    return text
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -44,6 +51,16 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--workers", type=_positive(int, "a whole number"), help=f"children grading side by side (default {Settings().workers})")
     g.add_argument("--timeout", type=_positive(float, "a number of seconds"), help=f"seconds allowed per exercise (default {Limits.wall_seconds:g})")
 
+    a = commands.add_parser("audit", help="prove the hidden tests against each exercise's catalogue", description=(
+        "Grade each exercise's catalogue of correct answers and known mistakes (grader/exercises/<id>/catalogue.py) "
+        "through the real grading path and print, per exercise, how many correct answers keep full marks, how many "
+        "mistakes lose points, and which hidden test catches which mistake. Exit status 1 when a correct answer "
+        "loses points, a mistake gets full marks, or the grader itself fails on an answer (a bug in a hidden test)."))
+    a.add_argument("exercises", nargs="*", metavar="EXERCISE", type=_exercise,
+                   help=f"grade_ids to audit (default: all of {', '.join(COURSE_ORDER)})")
+    a.add_argument("--json", action="store_true", help="print exactly one JSON document on stdout")
+    a.add_argument("--workers", type=_positive(int, "a whole number"), help=f"children grading side by side (default {Settings().workers})")
+
     d = commands.add_parser("demo", help="grade the bundled sample submissions end to end")
     d.add_argument("--out", type=Path, default=Path("build/demo"), help="folder for everything the demo writes (default build/demo)")
     return parser
@@ -59,6 +76,9 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _grade(args: argparse.Namespace) -> int:
+    from grader import feedback, reports
+    from grader.api import grade
+
     settings = _settings(args)
     results = grade(args.paths, settings)
     if args.gradebook:
@@ -71,6 +91,15 @@ def _grade(args: argparse.Namespace) -> int:
         print(f"feedback written to {args.feedback}", file=sys.stderr)
     print(reports.json_report(results) if args.json else reports.table(results))
     return 0
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from grader import reports
+    from grader.audit import audit
+
+    audits = audit(list(dict.fromkeys(args.exercises)) or list(COURSE_ORDER), _settings(args))
+    print(reports.audit_json(audits) if args.json else reports.audit_table(audits))
+    return 0 if all(a.ok for a in audits) else 1
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -93,9 +122,14 @@ def _interrupt(signum: int, _frame: object) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    from grader.api import Interrupted
+    from grader.discover import BadPath
+    from grader.sandbox.pool import SandboxError
+
     signal.signal(signal.SIGTERM, _interrupt)  # stopped like Ctrl-C: every sandbox is torn down
+    commands = {"grade": _grade, "audit": _audit, "demo": _demo}
     try:
-        return _grade(args) if args.command == "grade" else _demo(args)
+        return commands[args.command](args)
     except Interrupted as stopped:
         print(f"grading interrupted: {stopped}", file=sys.stderr)
         return 130

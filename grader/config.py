@@ -31,6 +31,8 @@ class Settings:
     """What one job (one exercise of one submission) may use: the sandbox's limits table."""
     max_output_chars: int = 4000
     """How much of a child's stdout and of its stderr is kept for messages (start and end)."""
+    isolate: bool = True
+    """Confine jobs in the OS sandbox. Off only to measure what the sandbox costs (make bench)."""
     judge_seconds: float = 10.0
     """Time budget for judging one exercise's observations (a bug or a forged file, never the student's time)."""
     max_notebook_bytes: int = 64 * 1024 * 1024

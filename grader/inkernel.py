@@ -16,9 +16,11 @@ from typing import Any, Iterator
 
 import torch
 
+from grader.assemble import earlier_references
 from grader.config import Settings
 from grader.exercises import EXERCISES, Exercise
 from grader.judge import judge
+from grader.judge.schema import validate
 from grader.probes import probe_module
 from grader.records import ExerciseResult
 from grader.references import reference_answer
@@ -40,13 +42,17 @@ def _cell_source(namespace: dict[str, Any], class_name: str) -> str:
 @contextlib.contextmanager
 def _substituted(namespace: dict[str, Any], exercise: Exercise, settings: Settings) -> Iterator[None]:
     """Temporarily replace the classes this exercise builds on with the reference ones."""
-    if not exercise.substitutes:
+    if not exercise.builds_on:
         yield
         return
     scratch = dict(namespace)
-    for dependency in exercise.substitutes:
-        exec(reference_answer(settings.solutions_dir, exercise.assignment, dependency), scratch)
-    names = [EXERCISES[d].title for d in exercise.substitutes]
+    earlier = earlier_references(settings.solutions_dir, exercise.id)
+    for dependency in exercise.builds_on:
+        if dependency in earlier:  # of an earlier notebook: with that notebook's imports
+            exec(earlier[dependency], scratch)
+        else:
+            exec(reference_answer(settings.solutions_dir, exercise.assignment, dependency), scratch)
+    names = [name for d in exercise.builds_on for name in EXERCISES[d].names]
     saved = {name: namespace[name] for name in names if name in namespace}
     namespace.update({name: scratch[name] for name in names})
     try:
@@ -64,7 +70,7 @@ def _across_boundary(observations: dict[str, Any]) -> dict[str, Any]:
     buffer = io.BytesIO()
     torch.save(observations, buffer)
     buffer.seek(0)
-    return torch.load(buffer, weights_only=True)
+    return validate(torch.load(buffer, weights_only=True))
 
 
 def describe(result: ExerciseResult) -> str:

@@ -93,3 +93,4 @@ def reference_answer(solutions_dir: Path, assignment: str, grade_id: str) -> str
         if cell.grade_id == grade_id and cell.solution:
             return strip_solution_markers(cell.source)
     raise KeyError(f"no solution cell {grade_id!r} in {assignment}")
+

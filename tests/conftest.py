@@ -26,10 +26,29 @@ def reference_answers(settings: Settings | None = None) -> Answers:
     return {e.id: reference_answer(settings.solutions_dir, e.assignment, e.id) for e in EXERCISES.values()}
 
 
+def points(exercise: str) -> float:
+    """An exercise's points, as its spec states them."""
+    return EXERCISES[exercise].points
+
+
+def notebook_points(assignment: str) -> float:
+    return sum(points(e) for e in ASSIGNMENTS[assignment].exercises)
+
+
+def scores_with(assignment: str, **changed: float) -> dict[str, float]:
+    """Each exercise of the notebook at full marks, except those given."""
+    return {e: changed.get(e, points(e)) for e in ASSIGNMENTS[assignment].exercises}
+
+
 def build_submissions(root: Path, students: dict[str, Answers], settings: Settings) -> None:
     for student, answers in students.items():
         for assignment in ASSIGNMENTS:
             write_submission(root, student, assignment, filled_notebook(settings.release_dir, assignment, answers))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for exercise in EXERCISES:
+        config.addinivalue_line("markers", f"{exercise}: tests of the {exercise} exercise (its catalogue, its audit)")
 
 
 GradeStudents = Callable[[dict[str, Answers]], dict[tuple[str, str], SubmissionResult]]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from nbgrader.api import Gradebook
@@ -14,7 +13,7 @@ from grader.config import Settings
 from grader.fill import filled_notebook, write_submission
 from grader.judge import judge
 from grader.exercises import EXERCISES
-from tests.conftest import build_submissions, reference_answers
+from tests.conftest import build_submissions, notebook_points, points, reference_answers
 
 
 def _write(path: Path, text: str) -> Path:
@@ -31,7 +30,7 @@ def test_malformed_notebooks_are_ungradable_rows_and_the_batch_goes_on(tmp_path:
     _write(tmp_path / "deep" / "01_modules" / "01_modules.ipynb", "[" * 100_000)
     _write(tmp_path / "empty" / "01_modules" / "01_modules.ipynb", "")
     rows = {r.student: r for r in grade([tmp_path], settings) if r.assignment == "01_modules"}
-    assert rows["good"].score == 20
+    assert rows["good"].score == notebook_points("01_modules")
     assert rows["odd_points"].status == "graded" and rows["odd_points"].score == 0
     assert rows["deep"].status == rows["empty"].status == "ungradable"
     assert "nested too deeply" in (rows["deep"].error or "")
@@ -46,8 +45,9 @@ def test_a_stray_notebook_never_overwrites_the_real_ones_grade_or_feedback(tmp_p
     gradebook.record(results, db, settings)
     feedback.write_all(results, tmp_path / "feedback")
     with Gradebook(db) as book:
-        assert book.find_submission("01_modules", "alice").score == 20
-    assert "20 / 20" in (tmp_path / "feedback" / "alice" / "01_modules.md").read_text(encoding="utf-8")
+        assert book.find_submission("01_modules", "alice").score == notebook_points("01_modules")
+    full = f"{notebook_points('01_modules'):g} / {notebook_points('01_modules'):g}"
+    assert full in (tmp_path / "feedback" / "alice" / "01_modules.md").read_text(encoding="utf-8")
     assert "could not be graded" in (tmp_path / "feedback" / "alice" / "Untitled.md").read_text(encoding="utf-8")
 
 
@@ -60,7 +60,7 @@ def test_a_duplicated_answer_cell_runs_both_copies_in_order(tmp_path: Path, sett
     notebook.cells.insert(notebook.cells.index(stub) + 1, answer)
     write_submission(tmp_path, "copier", "01_modules", notebook)
     (result,) = grade([tmp_path], settings)
-    assert result.exercise("relu").score == 5
+    assert result.exercise("relu").score == points("relu")
 
 
 def test_observations_of_the_wrong_shape_fail_the_exercise_not_the_judge() -> None:
@@ -77,4 +77,4 @@ def test_unusable_observations_become_a_failed_exercise(tmp_path: Path, settings
     build_submissions(tmp_path, {"forger": {**reference_answers(), "relu": forged}}, settings)
     modules = next(r for r in grade([tmp_path], settings) if r.assignment == "01_modules")
     assert modules.exercise("relu").score == 0
-    assert modules.exercise("linear").score == 10
+    assert modules.exercise("linear").score == points("linear")

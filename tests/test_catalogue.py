@@ -1,72 +1,106 @@
-"""Every correct variant gets full marks; every known mistake loses points and is named."""
+"""Every correct variant gets full marks; every known mistake loses points and is named.
+
+The catalogues live in grader/exercises/<id>/catalogue.py. They are graded once, by the
+audit (the real grading path), in one batch for the exercises this session selected:
+`pytest -m relu` or `-k relu` grades only ReLU's.
+"""
 
 from __future__ import annotations
 
+import json
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
+from grader import reports
 from grader.assemble import as_python
+from grader.audit import ExerciseAudit, Outcome, audit
 from grader.config import Settings
-from grader.exercises import EXERCISES
+from grader.exercises import COURSE_ORDER, EXERCISES
+from grader.exercises.variants import Variant, load_catalogue
 from grader.inkernel import grade_in_kernel
-from grader.records import SubmissionResult
 from grader.references import instructor_cells
-from tests.catalogue import CORRECT, MUTANTS, Variant
-from tests.conftest import GradeStudents, reference_answers
+from tests.conftest import reference_answers
+
+CATALOGUES = {e: load_catalogue(e) for e in COURSE_ORDER}
+CORRECT = [v for c in CATALOGUES.values() for v in c.correct]
+MISTAKES = [v for c in CATALOGUES.values() for v in c.mistakes]
 
 
-@pytest.fixture(scope="module")
-def catalogue_results(grade_students: GradeStudents) -> dict[tuple[str, str], SubmissionResult]:
-    base = reference_answers()
-    students = {"reference": base, "stub": {}}
-    students.update({v.name: {**base, v.exercise: v.source} for v in CORRECT + MUTANTS})
-    return grade_students(students)
+def _params(values: list[Any]) -> list[Any]:
+    """Each parameter marked with its exercise, so `-m <grade_id>` selects one unit."""
+    return [
+        pytest.param(v, id=v if isinstance(v, str) else v.name, marks=getattr(pytest.mark, v if isinstance(v, str) else v.exercise))
+        for v in values
+    ]
 
 
-def _result(results: dict[tuple[str, str], SubmissionResult], student: str, exercise: str):
-    return results[(student, EXERCISES[exercise].assignment)].exercise(exercise)
+@pytest.fixture(scope="session")
+def audits(request: pytest.FixtureRequest, settings: Settings) -> dict[str, ExerciseAudit]:
+    """One audit batch for every exercise a selected test needs."""
+    wanted: set[str] = set()
+    for item in request.session.items:
+        for value in getattr(getattr(item, "callspec", None), "params", {}).values():
+            if isinstance(value, Variant):
+                wanted.add(value.exercise)
+            elif isinstance(value, str) and value in EXERCISES:
+                wanted.add(value)
+    return {a.exercise: a for a in audit([e for e in COURSE_ORDER if e in wanted], settings)}
+
+
+def _outcome(audits: dict[str, ExerciseAudit], variant: Variant) -> Outcome:
+    return next(o for o in audits[variant.exercise].outcomes if o.variant.name == variant.name)
 
 
 def test_catalogue_is_large_enough() -> None:
-    assert len(MUTANTS) >= 25
-    assert len(CORRECT) >= 8
-    assert len({v.name for v in CORRECT + MUTANTS}) == len(CORRECT + MUTANTS)
-    assert {v.exercise for v in MUTANTS} == set(EXERCISES)
+    assert len(MISTAKES) >= 78 and len(CORRECT) >= 39, "catalogues only grow"
+    assert len({v.name for v in CORRECT + MISTAKES}) == len(CORRECT + MISTAKES)
+    assert all(c.correct and c.mistakes for c in CATALOGUES.values())
+    assert all(v.expect for v in MISTAKES)
 
 
-@pytest.mark.parametrize("exercise", sorted(EXERCISES))
-def test_reference_scores_full_marks(catalogue_results, exercise: str) -> None:
-    result = _result(catalogue_results, "reference", exercise)
-    assert result.score == result.max_score > 0, [t for t in result.tests if not t.passed]
+@pytest.mark.parametrize("exercise", _params(list(COURSE_ORDER)))
+def test_audit_accepts_every_correct_answer_and_catches_every_mistake(audits, exercise: str) -> None:
+    report = audits[exercise]
+    assert report.ok, reports.audit_table([report])
+    assert not report.unnamed, reports.audit_table([report])
+    document = json.loads(reports.audit_json([report]))["exercises"][exercise]
+    assert (document["correct"], document["accepted"]) == (len(CATALOGUES[exercise].correct),) * 2
+    assert (document["mistakes"], document["caught"]) == (len(CATALOGUES[exercise].mistakes),) * 2
+    assert set(document["kills"]) >= {t.name for t in report.reference.tests}
 
 
-@pytest.mark.parametrize("exercise", sorted(EXERCISES))
-def test_unmodified_release_scores_zero_with_not_implemented(catalogue_results, exercise: str) -> None:
-    result = _result(catalogue_results, "stub", exercise)
+@pytest.mark.parametrize("exercise", _params(list(COURSE_ORDER)))
+def test_reference_scores_full_marks(audits, exercise: str) -> None:
+    result = audits[exercise].reference
+    assert result.score == result.max_score == EXERCISES[exercise].points > 0, [t for t in result.tests if not t.passed]
+
+
+@pytest.mark.parametrize("exercise", _params(list(COURSE_ORDER)))
+def test_unmodified_release_scores_zero_with_not_implemented(audits, exercise: str) -> None:
+    result = audits[exercise].stub
     assert result.score == 0
     assert all("not implemented" in t.message for t in result.tests)
 
 
-@pytest.mark.parametrize("variant", CORRECT, ids=lambda v: v.name)
-def test_correct_variant_gets_full_marks(catalogue_results, variant: Variant) -> None:
-    result = _result(catalogue_results, variant.name, variant.exercise)
+@pytest.mark.parametrize("variant", _params(CORRECT))
+def test_correct_variant_gets_full_marks(audits, variant: Variant) -> None:
+    result = _outcome(audits, variant).result
     assert result.score == result.max_score, [(t.name, t.message) for t in result.tests if not t.passed]
 
 
-@pytest.mark.parametrize("variant", MUTANTS, ids=lambda v: v.name)
-def test_mutant_loses_points_and_is_named(catalogue_results, variant: Variant) -> None:
-    result = _result(catalogue_results, variant.name, variant.exercise)
-    assert result.score < result.max_score
-    messages = [t.message for t in result.tests if not t.passed]
-    assert variant.expect and any(variant.expect.lower() in m.lower() for m in messages), messages
+@pytest.mark.parametrize("variant", _params(MISTAKES))
+def test_mistake_loses_points_and_is_named(audits, variant: Variant) -> None:
+    outcome = _outcome(audits, variant)
+    assert outcome.result.score < outcome.result.max_score
+    assert outcome.named, [t.message for t in outcome.result.tests if not t.passed]
 
 
-@pytest.mark.parametrize("variant", MUTANTS, ids=lambda v: v.name)
-def test_mutant_costs_nothing_elsewhere(catalogue_results, variant: Variant) -> None:
+@pytest.mark.parametrize("variant", _params(MISTAKES))
+def test_mistake_costs_nothing_elsewhere(audits, variant: Variant) -> None:
     """The other exercises of the notebook keep full marks: a mistake is paid for once."""
-    submission = catalogue_results[(variant.name, EXERCISES[variant.exercise].assignment)]
-    others = [e for e in submission.exercises if e.exercise != variant.exercise]
+    others = _outcome(audits, variant).others
     assert all(e.score == e.max_score for e in others), [(e.exercise, e.score) for e in others]
 
 
@@ -88,19 +122,18 @@ def _kernel_namespace(exercise: str, answers: dict[str, str]) -> dict:
     raise AssertionError(f"no cell {exercise}")
 
 
-HONEST = [v for v in CORRECT + MUTANTS if "fakes" not in v.name]
+HONEST = [v for v in CORRECT + MISTAKES if "fakes" not in v.name]
 
 
-@pytest.mark.parametrize("variant", HONEST, ids=lambda v: v.name)
-def test_in_kernel_path_gives_the_same_score(catalogue_results, variant: Variant, capsys) -> None:
+@pytest.mark.parametrize("variant", _params(HONEST))
+def test_in_kernel_path_gives_the_same_score(audits, variant: Variant, capsys) -> None:
     """Plain `nbgrader autograde` runs grade_in_kernel in the student's kernel: same verdicts."""
     answers = {**reference_answers(), variant.exercise: variant.source}
     score = grade_in_kernel(variant.exercise, _kernel_namespace(variant.exercise, answers))
-    expected = _result(catalogue_results, variant.name, variant.exercise)
-    assert score == expected.score, capsys.readouterr().out
+    assert score == _outcome(audits, variant).result.score, capsys.readouterr().out
 
 
-@pytest.mark.parametrize("variant", CORRECT, ids=lambda v: v.name)
+@pytest.mark.parametrize("variant", _params(CORRECT))
 def test_visible_check_accepts_every_correct_answer(variant: Variant, capsys) -> None:
     """A student with a right answer must never be told by the notebook that it is wrong."""
     namespace = _kernel_namespace(variant.exercise, {**reference_answers(), variant.exercise: variant.source})

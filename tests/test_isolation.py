@@ -88,7 +88,8 @@ def test_cant_see_solutions_hidden_tests_gradebook_submissions_or_home(sandbox: 
     submission.write_text("{}")
     secrets = {
         "solutions": PROJECT_ROOT / "solutions" / "01_modules" / "01_modules.ipynb",
-        "hidden tests": PACKAGE_DIR / "judge" / "hidden" / "relu.py",
+        "hidden tests": PACKAGE_DIR / "exercises" / "relu" / "hidden.py",
+        "catalogue": PACKAGE_DIR / "exercises" / "relu" / "catalogue.py",
         "judge": PACKAGE_DIR / "judge" / "__init__.py",
         "references": PACKAGE_DIR / "references.py",
         "gradebook": gradebook,

@@ -9,7 +9,7 @@ import pytest
 from grader.api import grade
 from grader.config import Settings
 from grader.sandbox.limits import Limits
-from tests.conftest import GradeStudents, build_submissions, reference_answers
+from tests.conftest import GradeStudents, build_submissions, points, reference_answers, scores_with
 
 RELU_OK = reference_answers()["relu"]
 
@@ -49,13 +49,13 @@ def _messages(results, student: str, exercise: str, assignment: str = "01_module
 
 def test_os_exit_in_one_cell_costs_only_that_exercise(results) -> None:
     results, _ = results
-    assert _scores(results, "os_exit_in_linear") == {"relu": 5, "linear": 0, "simple_mlp": 5}
+    assert _scores(results, "os_exit_in_linear") == scores_with("01_modules", linear=0)
     assert "exited the process (sys.exit / os._exit)" in _messages(results, "os_exit_in_linear", "linear")[0]
 
 
 def test_sys_exit_in_a_cell_costs_only_that_exercise(results) -> None:
     results, _ = results
-    assert _scores(results, "sys_exit_in_relu") == {"relu": 0, "linear": 10, "simple_mlp": 5}
+    assert _scores(results, "sys_exit_in_relu") == scores_with("01_modules", relu=0)
     assert "called sys.exit()" in _messages(results, "sys_exit_in_relu", "relu")[0]
 
 
@@ -68,13 +68,13 @@ def test_exit_during_forward_is_reported_as_such(results) -> None:
 def test_cant_get_a_pickle_loaded_by_the_judge(results) -> None:
     results, marker = results
     assert _scores(results, "forged_observations")["relu"] == 0
-    assert "could not be read" in _messages(results, "forged_observations", "relu")[0]
+    assert "not in the expected form" in _messages(results, "forged_observations", "relu")[0]
     assert not marker.exists()
 
 
 def test_flooding_output_is_stopped_and_costs_only_that_exercise(results) -> None:
     results, _ = results
-    assert _scores(results, "floods_output") == {"relu": 0, "linear": 10, "simple_mlp": 5}
+    assert _scores(results, "floods_output") == scores_with("01_modules", relu=0)
     assert "printed more than 1 MiB" in _messages(results, "floods_output", "relu")[0]
 
 
@@ -102,7 +102,7 @@ def test_faking_the_comparison_functions_gains_no_point(grade_students: GradeStu
 
 def test_cant_kill_its_fork_server(results) -> None:
     results, _ = results
-    assert _scores(results, "kills_its_server") == {"relu": 0, "linear": 10, "simple_mlp": 5}
+    assert _scores(results, "kills_its_server") == scores_with("01_modules", relu=0)
     assert "PermissionError" in _messages(results, "kills_its_server", "relu")[0]
 
 
@@ -111,16 +111,16 @@ def test_cant_run_forever(tmp_path: Path) -> None:
     answers = {**reference_answers(), "linear": "while True:\n    pass\n"}
     build_submissions(tmp_path, {"looper": answers}, settings)
     (modules,) = [r for r in grade([tmp_path], settings) if r.assignment == "01_modules"]
-    assert {e.exercise: e.score for e in modules.exercises} == {"relu": 5, "linear": 0, "simple_mlp": 5}
+    assert {e.exercise: e.score for e in modules.exercises} == scores_with("01_modules", linear=0)
     assert "timed out after 2 s" in modules.exercise("linear").tests[0].message
 
 
 def test_ipython_magics_in_an_answer_cell_are_harmless(grade_students: GradeStudents) -> None:
     relu = "%load_ext autoreload\n!echo hello\n" + RELU_OK + "\n%timeit ReLU()(torch.ones(3))\n"
     results = grade_students({"magician": {**reference_answers(), "relu": relu}})
-    assert results[("magician", "01_modules")].exercise("relu").score == 5
+    assert results[("magician", "01_modules")].exercise("relu").score == points("relu")
 
 
 def test_cell_magics_that_run_their_body_still_run_it(grade_students: GradeStudents) -> None:
     results = grade_students({"timer": {**reference_answers(), "relu": "%%time\n" + RELU_OK}})
-    assert results[("timer", "01_modules")].exercise("relu").score == 5
+    assert results[("timer", "01_modules")].exercise("relu").score == points("relu")

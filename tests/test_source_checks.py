@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from grader.judge.hidden.linear import FORBIDDEN as LINEAR_FORBIDDEN
-from grader.judge.hidden.relu import FORBIDDEN as RELU_FORBIDDEN
+from grader.exercises.linear.hidden import FORBIDDEN as LINEAR_FORBIDDEN
+from grader.exercises.relu.hidden import FORBIDDEN as RELU_FORBIDDEN
 from grader.judge.source_checks import forbidden_references
 
 RELU_METHODS = frozenset({"relu", "relu_"})

@@ -13,7 +13,7 @@ from grader.records import ExerciseResult, TestResult
 
 
 def hidden_tests(exercise_id: str) -> tuple[HiddenTest, ...]:
-    return import_module(f"grader.judge.hidden.{exercise_id}").TESTS
+    return import_module(f"grader.exercises.{exercise_id}.hidden").TESTS
 
 
 def max_score(exercise_id: str) -> float:
@@ -47,13 +47,14 @@ def _blocking_problem(ev: Evidence) -> str | None:
     if missing:
         if own_error is not None:
             return ev.explain(f"running your {exercise.id} cell", own_error) + f", so {missing} was never defined"
-        return f"{missing} is not defined: the {exercise.id} cell must define a class named {missing}"
+        what = "a class" if exercise.is_class else "a function"
+        return f"{missing} is not defined: the {exercise.id} cell must define {what} named {missing}"
     if ev.get("not_a_class"):
         return f"{exercise.title} should be a class, but it is a {ev.get('not_a_class')}"
-    if ev.get("is_function") is False:
-        return f"{exercise.title} must be a subclass of torch.autograd.Function: class {exercise.title}(Function), used as {exercise.title}.apply(X, Y)"
-    if ev.get("is_module") is False:
-        return f"{exercise.title} must be a subclass of nn.Module: class {exercise.title}(nn.Module)"
+    if ev.get("not_a_function"):
+        return f"{exercise.title} should be a function, but it is a {ev.get('not_a_function')}"
+    if any(ev.get(key) is False for key in ("is_function", "is_module", "right_kind")):
+        return f"{exercise.title} must be {exercise.must_be()}"
     if "construct/error" in ev:
         return ev.explain(f"creating {exercise.title}(...)", ev.get("construct/error"))
     return None

@@ -3,6 +3,8 @@
 A probe never decides anything: it returns plain observations (tensors, strings, numbers,
 lists and dicts of them) that the judge, in another process, compares with the truth.
 The same probes run in the sandboxed child and, for plain ``nbgrader autograde``, in the kernel.
+Each exercise's probe is ``grader/exercises/<grade_id>/probe.py``; the shared recording
+helpers are in ``grader.probes.common``.
 """
 
 from __future__ import annotations
@@ -12,4 +14,4 @@ from types import ModuleType
 
 
 def probe_module(exercise_id: str) -> ModuleType:
-    return import_module(f"grader.probes.{exercise_id}")
+    return import_module(f"grader.exercises.{exercise_id}.probe")

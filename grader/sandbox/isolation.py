@@ -20,11 +20,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import grader
+from grader.exercises import child_side_paths
 
 PACKAGE_DIR = Path(grader.__file__).resolve().parent
-CHILD_SIDE = ("__init__.py", "records.py", "exercises.py", "text.py", "probes", "sandbox")
-"""What of the grader package the sandbox holds: the harness, the probes and their registry.
-Never the judge, its hidden tests, the solutions or anything that reads them."""
 SERVER_CAPABILITIES = ("CAP_SETUID", "CAP_SETGID", "CAP_CHOWN", "CAP_KILL", "CAP_DAC_OVERRIDE", "CAP_FOWNER")
 """Enough to give each job its own user and clean up after it; everything else is dropped."""
 JOB_UID_BASE = 61000
@@ -147,9 +145,10 @@ def bwrap_command(
     # The package may sit inside a folder bound above (an installed wheel): hide all of it,
     # then show the child side again.
     args += _parents(PACKAGE_DIR, made) + ["--perms", "0755", "--tmpfs", str(PACKAGE_DIR)]
-    for name in CHILD_SIDE:
-        path = PACKAGE_DIR / name
-        args += ["--ro-bind", str(path), str(path)]
+    made.add(PACKAGE_DIR)
+    for relative in child_side_paths():  # the harness, the probes, the registry; never the judge
+        path = PACKAGE_DIR / relative
+        args += _parents(path, made) + ["--ro-bind", str(path), str(path)]
     args += ["--remount-ro", str(PACKAGE_DIR)]
     for role, host_dir in cgroup_dirs.items():
         args += ["--bind", host_dir, f"{CGROUP_MOUNT}/{role}"]

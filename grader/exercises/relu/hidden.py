@@ -7,7 +7,7 @@ import torch
 from grader.judge.evidence import Evidence, Failure, check, close, first_match, max_difference, shape
 from grader.judge.hidden import HiddenTest
 from grader.judge.source_checks import forbidden_uses
-from grader.probes.relu import SHAPES, forward_inputs, grad_case
+from grader.exercises.relu.inputs import SHAPES, forward_inputs, grad_case
 
 FORBIDDEN = frozenset(
     {

@@ -9,7 +9,7 @@ import torch
 from grader.judge.evidence import Evidence, Failure, check, close, first_match, max_difference, shape
 from grader.judge.hidden import HiddenTest
 from grader.judge.source_checks import forbidden_uses
-from grader.probes.simple_mlp import forward_inputs
+from grader.exercises.simple_mlp.inputs import forward_inputs
 
 SIZES = [(100, 784), (10, 100)]
 """Weight shapes, (out_features, in_features), in order."""

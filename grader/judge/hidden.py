@@ -1,6 +1,6 @@
-"""Hidden tests, one module per exercise (named by its grade_id).
+"""What a hidden test is. Each exercise's hidden tests are ``grader/exercises/<grade_id>/hidden.py``.
 
-Each module lists its tests in ``TESTS``. A test takes the ``Evidence`` of one submission
+Each such module lists its tests in ``TESTS``. A test takes the ``Evidence`` of one submission
 and raises ``Failure`` with a message naming the mistake. Instructor-side code: the
 student release never contains it.
 """

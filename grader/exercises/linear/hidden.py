@@ -11,7 +11,7 @@ from grader.judge.evidence import Evidence, Failure, check, close, first_match, 
 from grader.judge.hidden import HiddenTest
 from grader.judge.source_checks import forbidden_uses
 from grader.judge.statistics import uniform_mismatch
-from grader.probes.linear import IN, INIT_SIZES, LEADING_SHAPES, OUT, forward_inputs, grad_case
+from grader.exercises.linear.inputs import IN, INIT_SIZES, LEADING_SHAPES, OUT, forward_inputs, grad_case
 
 FORBIDDEN = frozenset(
     {"torch.nn.Linear", "torch.nn.modules.linear.Linear", "torch.nn.functional.linear", "torch._C._nn.linear"}

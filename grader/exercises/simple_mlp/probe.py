@@ -9,18 +9,17 @@ import torch
 from torch import nn
 from torch.nn.modules.module import register_module_forward_hook
 
-from grader.probes.common import Observations, Recorder, construct_module, generator, recorded
+from grader.exercises import EXERCISES
+from grader.exercises.simple_mlp import SPEC
+from grader.exercises.simple_mlp.inputs import forward_inputs
+from grader.probes.common import Observations, Recorder, construct_module, recorded
 
-INPUT_SHAPES = {"one_image": (1, 1, 28, 28), "images": (5, 1, 28, 28), "flat": (5, 784)}
-
-
-def forward_inputs() -> dict[str, torch.Tensor]:
-    return {label: torch.rand(shape, generator=generator(500 + i)) for i, (label, shape) in enumerate(INPUT_SHAPES.items())}
-
+OWN_CLASSES = tuple(name for unit in SPEC.builds_on for name in EXERCISES[unit].names) + ("Flatten",)
+"""The notebook's own layer classes: those of the exercises built on, and its given Flatten."""
 
 def module_kind(module: nn.Module, namespace: dict[str, Any]) -> str:
     """Which family a sub-module belongs to: the notebook's own classes or torch.nn's."""
-    for name in ("Linear", "ReLU", "Flatten"):
+    for name in OWN_CLASSES:
         cls = namespace.get(name)
         if isinstance(cls, type) and type(module) is cls:
             return f"own {name}"
@@ -47,7 +46,7 @@ def _watching_calls(model: nn.Module, namespace: dict[str, Any], calls: list[lis
 
 def observe(namespace: dict[str, Any]) -> Observations:
     rec = Recorder()
-    _, model = construct_module(rec, namespace, "SimpleMLP")
+    _, model = construct_module(rec, namespace, SPEC.title)
     if model is None:
         return rec.data
 

@@ -7,29 +7,9 @@ from typing import Any
 import torch
 from torch import nn
 
-from grader.probes.common import (
-    Observations,
-    Recorder,
-    construct_module,
-    generator,
-    record_backward,
-    record_forward_cases,
-)
-
-IN, OUT = 7, 5
-LEADING_SHAPES = ((), (3,), (2, 3, 4))
-"""0, 1 and 3 leading dimensions in front of in_features."""
-INIT_SIZES = {"wide": (16, 2000), "mnist": (784, 100)}
-"""(in_features, out_features) of layers whose initial values are checked statistically."""
-
-
-def forward_inputs() -> list[torch.Tensor]:
-    return [torch.randn(*lead, IN, generator=generator(300 + i)) * 2 for i, lead in enumerate(LEADING_SHAPES)]
-
-
-def grad_case() -> tuple[torch.Tensor, torch.Tensor]:
-    g = generator(400)
-    return torch.randn(3, IN, generator=g), torch.randn(3, OUT, generator=g)
+from grader.exercises.linear import SPEC
+from grader.exercises.linear.inputs import IN, INIT_SIZES, OUT, forward_inputs, grad_case
+from grader.probes.common import Observations, Recorder, construct_module, record_backward, record_forward_cases
 
 
 def describe_attr(rec: Recorder, key: str, module: nn.Module, name: str, *, values: bool = True) -> None:
@@ -61,7 +41,7 @@ def parameter_names(module: nn.Module) -> list[str]:
 
 def observe(namespace: dict[str, Any]) -> Observations:
     rec = Recorder()
-    cls, layer = construct_module(rec, namespace, "Linear", IN, OUT)
+    cls, layer = construct_module(rec, namespace, SPEC.title, IN, OUT)
     if layer is None:
         return rec.data
     describe_attr(rec, "weight", layer, "weight")

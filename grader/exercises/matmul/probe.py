@@ -8,20 +8,9 @@ from typing import Any, Iterator
 import torch
 from torch.autograd import Function
 
-from grader.probes.common import Observations, OpRecorder, Recorder, generator, lookup_class
-
-CASES = (((3, 3), (3, 3)), ((3, 4), (4, 2)), ((1, 5), (5, 3)), ((6, 2), (2, 6)))
-"""The square case comes first: there a misplaced transpose gives wrong values, which the judge
-can name; the non-square ones then make sure the shapes are right too."""
-
-
-def case_tensors(i: int, dtype: torch.dtype = torch.float64) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """X, Y and the upstream gradient for case ``i``."""
-    (m, n), (_, p) = CASES[i]
-    g = generator(600 + i)
-    X = torch.randn(m, n, generator=g, dtype=dtype)
-    Y = torch.randn(n, p, generator=g, dtype=dtype)
-    return X, Y, torch.randn(m, p, generator=g, dtype=dtype)
+from grader.exercises.matmul import SPEC
+from grader.exercises.matmul.inputs import CASES, case_tensors
+from grader.probes.common import Observations, OpRecorder, Recorder, lookup_class
 
 
 @contextmanager
@@ -49,7 +38,7 @@ def _watching_backward(cls: Any, ops: OpRecorder, *, enabled: bool) -> Iterator[
 
 def observe(namespace: dict[str, Any]) -> Observations:
     rec = Recorder()
-    cls = lookup_class(rec, namespace, "MatMul")
+    cls = lookup_class(rec, namespace, SPEC.title)
     if cls is None:
         return rec.data
     rec["is_function"] = issubclass(cls, Function)

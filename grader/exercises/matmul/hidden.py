@@ -7,7 +7,7 @@ import torch
 from grader.judge.evidence import Evidence, Failure, check, close, first_match, max_difference, shape
 from grader.judge.hidden import HiddenTest
 from grader.judge.source_checks import forbidden_uses
-from grader.probes.matmul import CASES, case_tensors
+from grader.exercises.matmul.inputs import CASES, case_tensors
 
 DELEGATING = frozenset(
     {"torch.autograd.grad", "torch.autograd.backward", "torch.enable_grad", "torch.set_grad_enabled",
