@@ -31,6 +31,7 @@ test: install  ## the project's whole test suite
 
 bench: install  ## batch grading speed against plain nbgrader autograde (STUDENTS=12)
 	$(BIN)/python bench/grading_speed.py --students $(or $(STUDENTS),12)
+	$(BIN)/python bench/sandbox_cost.py --jobs 400
 
 lab: install  ## open the student notebooks in JupyterLab
 	$(BIN)/jupyter lab exercises

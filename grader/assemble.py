@@ -55,24 +55,55 @@ def earlier_references(solutions_dir: Path, exercise_id: str) -> dict[str, str]:
     return found
 
 
-def _has_ipython_syntax(source: str) -> bool:
-    """A line that starts with % or ! or ends with ?: one pass, linear in the text (a regular
-    expression with \\s* across lines backtracks quadratically on a cell of blank lines)."""
-    for line in source.splitlines():
-        stripped = line.strip()
-        if stripped.startswith(("%", "!")) or stripped.endswith("?"):
-            return True
-    return False
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
+def _magic_call(text: str) -> str | None:
+    """The call IPython would make for ``%name args``, ``!command`` or ``name?``; None for Python."""
+    if text.startswith("%"):
+        name, _, args = text.lstrip("%").partition(" ")
+        return f"get_ipython().run_line_magic({name!r}, {args.strip()!r})"
+    if text.startswith("!"):
+        return f"get_ipython().system({text[1:].strip()!r})"
+    if text.endswith("?") and "#" not in text and "=" not in text:
+        return f"get_ipython().run_line_magic('pinfo', {text.rstrip('?').strip()!r})"
+    return None
+
+
+def _assigned_magic(text: str) -> str | None:
+    """``files = !ls`` or ``t = %time f()`` as the assignment of the magic's call."""
+    target, equals, value = text.partition("=")
+    value = value.strip()
+    if not equals or not value.startswith(("%", "!")):
+        return None
+    if not target.strip() or not all(part.strip().replace(".", "").isidentifier() for part in target.split(",")):
+        return None
+    call = _magic_call(value)
+    return f"{target.strip()} = {call}" if call else None
 
 
 def as_python(source: str) -> str:
-    """Cell text as the kernel would run it: magics and shell escapes become calls to
-    get_ipython(), which in the child is a stand-in that does nothing."""
-    if not _has_ipython_syntax(source):
-        return source
-    from IPython.core.inputtransformer2 import TransformerManager
+    """Cell text as the kernel would run it: magics, shell escapes and help requests become
+    calls to get_ipython(), which in the child is a stand-in that does nothing (but run the
+    body of a cell magic such as %%time).
 
-    try:
-        return TransformerManager().transform_cell(source)
-    except Exception:  # noqa: BLE001 - IPython gives up on some inputs; the cell then fails as Python would
-        return source
+    One pass over the lines, linear in the text: IPython's own transformer takes minutes on
+    a cell of a few thousand magics, and the parent must not. Lines inside a multi-line
+    string are read as lines too; answer cells do not put magics there."""
+    lines = source.splitlines()
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is not None and lines[first].lstrip().startswith("%%"):
+        name, _, args = lines[first].strip()[2:].partition(" ")
+        body = "\n".join(lines[first + 1 :]) + "\n"
+        return f"get_ipython().run_cell_magic({name!r}, {args.strip()!r}, {body!r})\n"
+    changed = False
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if not text or not (text[0] in "%!" or text[-1] == "?" or "=" in text and ("%" in text or "!" in text)):
+            continue
+        call = _magic_call(text) or _assigned_magic(text)
+        if call:
+            lines[i] = _indent(line) + call
+            changed = True
+    return "\n".join(lines) + "\n" if changed else source

@@ -180,3 +180,9 @@ def test_feedback_is_written_for_every_row(batch) -> None:
         assert (root / "feedback" / owner / f"{result.notebook}.md").is_file(), result.submission
     edited = (root / "feedback" / "edited_locked" / "01_modules.md").read_text(encoding="utf-8")
     assert "locked cells were edited" in edited
+
+
+def test_grading_the_same_batch_again_gives_the_same_results(batch, settings: Settings) -> None:
+    root, results, _ = batch
+    again = grade([root / "submitted"], settings)
+    assert [r.to_json() for r in again] == [r.to_json() for r in results]

@@ -124,3 +124,19 @@ def test_ipython_magics_in_an_answer_cell_are_harmless(grade_students: GradeStud
 def test_cell_magics_that_run_their_body_still_run_it(grade_students: GradeStudents) -> None:
     results = grade_students({"timer": {**reference_answers(), "relu": "%%time\n" + RELU_OK}})
     assert results[("timer", "01_modules")].exercise("relu").score == points("relu")
+
+
+def test_notebook_builtins_work_as_in_jupyter(grade_students: GradeStudents) -> None:
+    relu = RELU_OK + "\ndisplay(ReLU())\ndisplay(torch.ones(2), torch.zeros(1))\nget_ipython().run_line_magic('matplotlib', 'inline')\n"
+    results = grade_students({"displayer": {**reference_answers(), "relu": relu}})
+    assert results[("displayer", "01_modules")].exercise("relu").score == points("relu")
+
+
+def test_without_the_sandbox_limits_still_hold(tmp_path: Path) -> None:
+    """The fallback where namespaces are not available: plain forks, the same limits table."""
+    settings = Settings(workers=1, isolate=False, limits=Limits(wall_seconds=2))
+    answers = {**reference_answers(), "linear": "while True:\n    pass\n"}
+    build_submissions(tmp_path, {"looper": answers}, settings)
+    (modules,) = [r for r in grade([tmp_path], settings) if r.assignment == "01_modules"]
+    assert {e.exercise: e.score for e in modules.exercises} == scores_with("01_modules", linear=0)
+    assert "timed out after 2 s" in modules.exercise("linear").tests[0].message

@@ -105,3 +105,24 @@ def test_clean_caps_length_and_keeps_newlines_and_tabs() -> None:
     assert clean("a\tb\nc") == "a\tb\nc"
     assert len(clean("x" * 10_000, 100)) < 120
     assert clean("\u202eevil") == "\N{REPLACEMENT CHARACTER}evil"
+
+
+def test_judging_that_runs_past_its_budget_is_stopped() -> None:
+    from grader.judge.budget import JudgeTimeout, time_budget
+
+    with pytest.raises(JudgeTimeout):
+        with time_budget(0.2):
+            while True:
+                pass
+
+
+def test_assembling_is_linear_in_the_size_of_the_answer() -> None:
+    """A cell padded with 200,000 blank lines, thousands of magics and help requests
+    (a backtracking pattern, and IPython's own transformer, took minutes on these)."""
+    from grader.assemble import as_python
+
+    padded = "\n" * 200_000 + "%time x = 1\n" * 2_000 + " \n" * 200_000 + "x?\n" * 50_000 + "y = 2\n"
+    converted = as_python(padded)
+    assert converted.count("run_line_magic('time', 'x = 1')") == 2_000
+    assert converted.count("run_line_magic('pinfo', 'x')") == 50_000
+    assert converted.rstrip().endswith("y = 2")
