@@ -13,7 +13,7 @@ from grader.assemble import as_python, assemble, earlier_references
 from grader.config import Settings
 from grader.discover import Target, discover
 from grader.exercises import EXERCISES, assignment_for_filename
-from grader.judge import all_failed, judge, max_score, not_attempted
+from grader.judge import all_failed, judge, max_score, not_attempted, rule_breach
 from grader.judge.budget import JudgeTimeout, time_budget
 from grader.notebook import Submission, Ungradable, read_submission
 from grader.records import ExerciseResult, Program, RunOutcome, SubmissionResult
@@ -65,8 +65,13 @@ def _plan(submission: Submission, index: int, settings: Settings) -> tuple[dict[
             decided[exercise_id] = not_attempted(exercise_id)
         else:
             # The static checks read the answer as Python, as it runs (magics become calls).
+            source = as_python(answer)
+            breach = rule_breach(EXERCISES[exercise_id], source) if settings.enforce_rules else None
+            if breach:
+                decided[exercise_id] = breach
+                continue
             earlier = earlier_references(settings.solutions_dir, exercise_id)
-            jobs.append(_Job(index, exercise_id, assemble(exercise_id, cells, answer, earlier), as_python(answer)))
+            jobs.append(_Job(index, exercise_id, assemble(exercise_id, cells, answer, earlier), source))
     return decided, jobs
 
 
@@ -75,7 +80,7 @@ def _verdict(job: _Job, outcome: RunOutcome, settings: Settings) -> ExerciseResu
     if outcome.status == "ok" and outcome.observations is not None:
         try:
             with time_budget(settings.judge_seconds):
-                return judge(exercise, outcome.observations, job.source)
+                return judge(exercise, outcome.observations, job.source, enforce_rules=settings.enforce_rules)
         except JudgeTimeout:
             print(f"grader: {exercise.id}: judging took more than {settings.judge_seconds:g} s", file=sys.stderr)
             return all_failed(job.exercise, f"internal grader problem: judging {exercise.title} took too long; please tell the instructor")

@@ -61,6 +61,14 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--json", action="store_true", help="print exactly one JSON document on stdout")
     a.add_argument("--workers", type=_positive(int, "a whole number"), help=f"children grading side by side (default {Settings().workers})")
 
+    c = commands.add_parser("check", help="run a working notebook's visible checks out of kernel, in the sandbox", description=(
+        "Run the visible checks of a student's working notebook (named like its release notebook) the way the "
+        "notebook does, but out of kernel and in the grader's sandbox. Prints, per exercise, passed, failed with "
+        "the message, or not attempted, and the points at stake. Exit status 0 only when every attempted exercise "
+        "passes its visible check; 1 otherwise; 2 for a file that is not one of the workbook's notebooks."))
+    c.add_argument("notebook", type=Path, metavar="NOTEBOOK")
+    c.add_argument("--json", action="store_true", help="print exactly one JSON document on stdout")
+
     d = commands.add_parser("demo", help="grade the bundled sample submissions end to end")
     d.add_argument("--out", type=Path, default=Path("build/demo"), help="folder for everything the demo writes (default build/demo)")
     return parser
@@ -91,6 +99,24 @@ def _grade(args: argparse.Namespace) -> int:
         print(f"feedback written to {args.feedback}", file=sys.stderr)
     print(reports.json_report(results) if args.json else reports.table(results))
     return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    import json
+
+    from grader.notebook import Ungradable
+    from grader.selfcheck import check_notebook, table
+
+    try:
+        results = check_notebook(args.notebook, Settings())
+    except Ungradable as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps({"exercises": [r.__dict__ for r in results]}, indent=2))
+    else:
+        print(table(results))
+    return 0 if all(r.status != "failed" for r in results) else 1
 
 
 def _audit(args: argparse.Namespace) -> int:
@@ -127,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     from grader.sandbox.pool import SandboxError
 
     signal.signal(signal.SIGTERM, _interrupt)  # stopped like Ctrl-C: every sandbox is torn down
-    commands = {"grade": _grade, "audit": _audit, "demo": _demo}
+    commands = {"grade": _grade, "check": _check, "audit": _audit, "demo": _demo}
     try:
         return commands[args.command](args)
     except Interrupted as stopped:

@@ -31,6 +31,9 @@ class Settings:
     """What one job (one exercise of one submission) may use: the sandbox's limits table."""
     max_output_chars: int = 4000
     """How much of a child's stdout and of its stderr is kept for messages (start and end)."""
+    enforce_rules: bool = True
+    """Refuse answers that break the rules for answer cells (``grader.judge.rules``) unrun. Off only
+    in tests that prove the sandbox holds by itself, with nothing refused before it runs."""
     isolate: bool = True
     """Confine jobs in the OS sandbox. Off only to measure what the sandbox costs (make bench)."""
     judge_seconds: float = 10.0

@@ -30,7 +30,7 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Two students in nbgrader layout, plus files that cannot be graded."""
     root = tmp_path_factory.mktemp("submitted")
     answers = reference_answers()
-    noisy = answers["relu"] + '\nprint("{\\"results\\": []}")\nimport sys\nprint("noise", file=sys.stderr)\n'
+    noisy = answers["relu"] + '\nprint("{\\"results\\": []}")\nprint("noise", file=open("/dev/stderr", "w"))\n'
     build_submissions(root, {"alice": answers, "bob": {**answers, "relu": noisy}}, Settings())
     broken = root / "carol" / "01_modules" / "01_modules.ipynb"
     broken.parent.mkdir(parents=True)

@@ -145,9 +145,12 @@ print(json.dumps({
     "become root": attempt(lambda: os.setuid(0)),
     "signals": {str(p): attempt(lambda p=p: os.kill(p, signal.SIGKILL)) for p in others},
     "everyone": attempt(lambda: os.kill(-1, signal.SIGKILL)),
+    "their insides": {f"{p}/{part}": attempt(lambda p=p, part=part: os.listdir(f"/proc/{p}/{part}") if part == "fd" else open(f"/proc/{p}/{part}", "rb").read(10))
+                      for p in others for part in ("fd", "environ", "mem")},
 }))
 """))
     seen = report(outcome)
+    assert seen["their insides"] and all(r == "PermissionError" for r in seen["their insides"].values()), seen["their insides"]
     assert seen["uid"] != 0 and seen["become root"] == "PermissionError"
     assert seen["signals"] and all(result == "PermissionError" for result in seen["signals"].values()), seen
     again = sandbox.run(job("print('{}')"))

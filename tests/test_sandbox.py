@@ -14,8 +14,12 @@ from tests.conftest import GradeStudents, build_submissions, points, reference_a
 RELU_OK = reference_answers()["relu"]
 
 
+ATTACKS_RUN = Settings(workers=2, enforce_rules=False)
+"""These claims are about what happens when hostile code runs, so nothing is refused before."""
+
+
 @pytest.fixture(scope="module")
-def results(grade_students: GradeStudents, tmp_path_factory: pytest.TempPathFactory):
+def results(tmp_path_factory: pytest.TempPathFactory):
     marker = tmp_path_factory.mktemp("marker") / "payload-ran"
     base = reference_answers()
     forged = f'''
@@ -36,7 +40,23 @@ os._exit(0)
         "kills_its_server": {**base, "relu": "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n" + RELU_OK},
         "kills_itself": {**base, "matmul": "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n"},
     }
-    return grade_students(students), marker
+    root = tmp_path_factory.mktemp("attacks")
+    build_submissions(root, students, ATTACKS_RUN)
+    return {(r.student or "", r.assignment): r for r in grade([root], ATTACKS_RUN)}, marker
+
+
+def test_with_the_rules_on_the_same_attacks_are_refused_unrun(grade_students: GradeStudents) -> None:
+    base = reference_answers()
+    attacks = {
+        "exits": {**base, "linear": "import os\nos._exit(0)\n"},
+        "kills_its_server": {**base, "relu": "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n" + RELU_OK},
+    }
+    results = grade_students(attacks)
+    for student, exercise in (("exits", "linear"), ("kills_its_server", "relu")):
+        result = results[(student, "01_modules")]
+        assert {e.exercise: e.score for e in result.exercises} == scores_with("01_modules", **{exercise: 0})
+        message = result.exercise(exercise).tests[0].message
+        assert "so it was not run" in message and "import os" in message and "Tampering suspected" in message
 
 
 def _scores(results, student: str, assignment: str = "01_modules") -> dict[str, float]:
@@ -97,7 +117,7 @@ def test_faking_the_comparison_functions_gains_no_point(grade_students: GradeStu
     honest = results[("honest_but_wrong", "01_modules")].exercise("relu")
     faked = results[("faker", "01_modules")].exercise("relu")
     assert faked.score == honest.score == 0
-    assert [t.message for t in faked.tests] == [t.message for t in honest.tests]
+    assert all("monkey-patching" in t.message and "Tampering suspected" in t.message for t in faked.tests)
 
 
 def test_cant_kill_its_fork_server(results) -> None:
@@ -116,9 +136,12 @@ def test_cant_run_forever(tmp_path: Path) -> None:
 
 
 def test_ipython_magics_in_an_answer_cell_are_harmless(grade_students: GradeStudents) -> None:
-    relu = "%load_ext autoreload\n!echo hello\n" + RELU_OK + "\n%timeit ReLU()(torch.ones(3))\n"
-    results = grade_students({"magician": {**reference_answers(), "relu": relu}})
+    relu = "%load_ext autoreload\n%matplotlib inline\n" + RELU_OK + "\n%timeit ReLU()(torch.ones(3))\nReLU?\n"
+    shell = "!echo hello\n" + RELU_OK
+    results = grade_students({"magician": {**reference_answers(), "relu": relu}, "shell": {**reference_answers(), "relu": shell}})
     assert results[("magician", "01_modules")].exercise("relu").score == points("relu")
+    refused = results[("shell", "01_modules")].exercise("relu")
+    assert refused.score == 0 and "may not use shell commands" in refused.tests[0].message
 
 
 def test_cell_magics_that_run_their_body_still_run_it(grade_students: GradeStudents) -> None:

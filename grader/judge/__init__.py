@@ -9,6 +9,7 @@ from typing import Any
 from grader.exercises import EXERCISES, Exercise
 from grader.judge.evidence import Evidence, Failure
 from grader.judge.hidden import HiddenTest
+from grader.judge.rules import describe, violations
 from grader.records import ExerciseResult, TestResult
 
 
@@ -60,7 +61,17 @@ def _blocking_problem(ev: Evidence) -> str | None:
     return None
 
 
-def judge(exercise: Exercise, observations: dict[str, Any], source: str) -> ExerciseResult:
+def rule_breach(exercise: Exercise, source: str) -> ExerciseResult | None:
+    """Zero for an answer that uses what answers may not use (``rules``), or None. Decided from
+    the source alone, so the grader need not run it, and nothing it does when run can undo it."""
+    found = violations(source, exercise.names)
+    return all_failed(exercise.id, describe(found, exercise.title)) if found else None
+
+
+def judge(exercise: Exercise, observations: dict[str, Any], source: str, *, enforce_rules: bool = True) -> ExerciseResult:
+    breach = rule_breach(exercise, source) if enforce_rules else None
+    if breach:
+        return breach
     ev = Evidence(exercise, observations, source)
     problem = _blocking_problem(ev)
     if problem:

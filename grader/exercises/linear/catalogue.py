@@ -582,7 +582,7 @@ class Linear(nn.Module):
 
     def extra_repr(self):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
-""", expect="uses PyTorch's own linear layer"),
+""", expect="may import only"),
     Variant("linear_kaiming_uniform_default_a", """
 class Linear(nn.Module):
     def __init__(self, in_features, out_features, bias=True):
@@ -704,5 +704,32 @@ class Linear(_Base):
     def forward(self, x):
         with torch._C.DisableTorchFunction():
             return super().forward(x)
+""", expect="attributes must be named in the code"),
+    # Tampering and evasion through renaming or private entry points.
+    Variant("linear_nn_linear_renamed", """
+from torch.nn import Linear as Dense
+
+
+class Linear(Dense):
+    pass
 """, expect="uses PyTorch's own linear layer"),
+    Variant("linear_private_nn_entry", """
+class Linear(nn.Module):
+    def __init__(self, in_features, out_features, bias=True):
+        super().__init__()
+        bound = 1 / math.sqrt(in_features)
+        self.weight = nn.Parameter(torch.empty(out_features, in_features).uniform_(-bound, bound))
+        self.bias = nn.Parameter(torch.empty(out_features).uniform_(-bound, bound)) if bias else None
+
+    def forward(self, x):
+        return torch._C._nn.linear(x, self.weight, self.bias)
+""", expect="private attributes"),
+    Variant("linear_patches_module_call", """
+nn.Module.__call__ = lambda self, *args: args[0]
+
+
+class Linear(nn.Module):
+    def __init__(self, in_features, out_features, bias=True):
+        super().__init__()
+""", expect="tampering suspected"),
 ]

@@ -130,7 +130,7 @@ class ReLU(nn.Module):
 class ReLU(nn.Module):
     def forward(self, x):
         return getattr(torch, "re" + "lu")(x)
-""", expect="uses PyTorch's own relu"),
+""", expect="attributes must be named in the code"),
     Variant("relu_detach", """
 class ReLU(nn.Module):
     def forward(self, x):
@@ -188,12 +188,12 @@ numpy.testing.assert_allclose = lambda *args, **kwargs: None
 class ReLU(nn.Module):
     def forward(self, x):
         return x
-""", expect="returns its input unchanged"),
+""", expect="monkey-patching"),
     Variant("relu_variable_functions_relu", """
 class ReLU(nn.Module):
     def forward(self, x):
         return torch._C._VariableFunctions.relu(x)
-""", expect="uses PyTorch's own relu"),
+""", expect="private attributes"),
     Variant("relu_subclasses_nn_relu", """
 class ReLU(nn.ReLU):
     pass
@@ -207,7 +207,7 @@ class ReLU(nn.Module):
 class ReLU(nn.Module):
     def forward(self, x):
         return torch.ops.aten.relu(x)
-""", expect="uses PyTorch's own relu"),
+""", expect="around PyTorch's own dispatch"),
     Variant("relu_max_along_a_dimension", """
 class ReLU(nn.Module):
     def forward(self, x):
@@ -227,12 +227,168 @@ class ReLU(nn.Module):
     def forward(self, x):
         with torch._C.DisableTorchFunction():
             return _r(x)
-""", expect="uses PyTorch's own relu"),
+""", expect="tampering suspected"),
     Variant("relu_builtin_behind_a_magic", """
 %load_ext autoreload
 class ReLU(nn.Module):
     def forward(self, x):
         with torch._C.DisableTorchFunction():
             return torch.relu(x)
+""", expect="private attributes"),
+    # Tampering: each tries to get points from outside the answer; the rules stop it before it runs.
+    Variant("relu_writes_its_own_observations", """
+import os
+
+
+class ReLU(nn.Module):
+    def forward(self, x):
+        return x
+
+
+os.write(3, b"forged observations")
+""", expect="tampering suspected"),
+    Variant("relu_replaces_the_probe", """
+import grader.exercises.relu.probe as probe
+
+probe.observe = lambda namespace: {}
+
+
+class ReLU(nn.Module):
+    def forward(self, x):
+        return x
+""", expect="tampering suspected"),
+    Variant("relu_patches_torch_save", """
+torch.save = lambda *args, **kwargs: None
+
+
+class ReLU(nn.Module):
+    def forward(self, x):
+        return x
+""", expect="monkey-patching"),
+    Variant("relu_switches_off_the_recorder", """
+from torch.overrides import TorchFunctionMode
+
+
+class ReLU(nn.Module):
+    def forward(self, x):
+        return torch.relu(x)
+""", expect="around PyTorch's own dispatch"),
+    Variant("relu_exec_defines_the_answer", """
+exec("def _relu(x):\\n    return torch.relu(x)")
+
+
+class ReLU(nn.Module):
+    def forward(self, x):
+        return _relu(x)
+""", expect="run code from text"),
+    Variant("relu_eval_builds_the_name", """
+_relu = eval("torch." + "relu")
+
+
+class ReLU(nn.Module):
+    def forward(self, x):
+        return _relu(x)
+""", expect="run code from text"),
+    Variant("relu_compile_hides_the_call", """
+_code = compile("torch.relu(x)", "<answer>", "eval")
+
+
+class ReLU(nn.Module):
+    def forward(self, x):
+        return __builtins__["eval"](_code, {"torch": torch, "x": x})
+""", expect="run code from text"),
+    Variant("relu_shell_magic", """
+!cp /dev/null /tmp/anything
+class ReLU(nn.Module):
+    def forward(self, x):
+        return torch.relu(x)
+""", expect="shell commands"),
+    Variant("relu_run_magic", """
+%run helper.py
+class ReLU(nn.Module):
+    def forward(self, x):
+        return x
+""", expect="magics that run code"),
+    Variant("relu_alias_outside_the_class", """
+_r = torch.relu
+
+
+class ReLU(nn.Module):
+    def forward(self, x):
+        return _r(x)
 """, expect="uses PyTorch's own relu"),
+    Variant("relu_rebound_after_a_decoy", """
+class ReLU(nn.Module):
+    def forward(self, x):
+        return x.clamp(min=0)
+
+
+ReLU = nn.ReLU
+""", expect="not rebound"),
+    Variant("relu_rebound_through_globals", """
+class ReLU(nn.Module):
+    def forward(self, x):
+        return x.clamp(min=0)
+
+
+globals()["ReLU"] = nn.ReLU
+""", expect="interpreter's namespaces"),
+    Variant("relu_dunder_import", """
+class ReLU(nn.Module):
+    def forward(self, x):
+        return __import__("torch").relu(x)
+""", expect="run code from text"),
+    Variant("relu_vars_lookup", """
+class ReLU(nn.Module):
+    def forward(self, x):
+        return vars(torch)["relu"](x)
+""", expect="interpreter's namespaces"),
+    Variant("relu_walks_the_stack", """
+def _frames():
+    yield
+
+
+_walker = _frames()
+
+
+class ReLU(nn.Module):
+    def forward(self, x):
+        caller = _walker.gi_frame.f_back
+        return x
+""", expect="tampering suspected"),
+    Variant("relu_sys_modules_through_torch", """
+class ReLU(nn.Module):
+    def forward(self, x):
+        return torch.sys.modules["torch"].relu(x)
+""", expect="reaches outside"),
+    Variant("relu_autograd_engine", """
+class ReLU(nn.Module):
+    def forward(self, x):
+        engine = torch.autograd.Variable._execution_engine
+        return x
+""", expect="private attributes"),
+    Variant("relu_walks_subclasses", """
+class ReLU(nn.Module):
+    def forward(self, x):
+        builtin = [c for c in nn.Module.__subclasses__() if c.__name__ == "ReLU"][0]
+        return builtin()(x)
+""", expect="dunder attributes"),
+    Variant("relu_setattr_on_torch", """
+setattr(torch, "allclose", lambda *args, **kwargs: True)
+
+
+class ReLU(nn.Module):
+    def forward(self, x):
+        return x
+""", expect="only on their own module"),
+    Variant("relu_importlib_loads_functional", """
+import importlib
+
+_functional = importlib.import_module("torch.nn.functional")
+
+
+class ReLU(nn.Module):
+    def forward(self, x):
+        return _functional.relu(x)
+""", expect="may import only"),
 ]

@@ -233,7 +233,7 @@ class SimpleMLP(nn.Module):
 
     def forward(self, x):
         return self.output(getattr(torch, "re" + "lu")(self.hidden(self.flatten(x))))
-""", expect="uses torch.nn's layers"),
+""", expect="attributes must be named in the code"),
     Variant("simple_mlp_output_detached", """
 class SimpleMLP(nn.Module):
     def __init__(self):
@@ -254,4 +254,19 @@ class SimpleMLP(nn.Module):
     def forward(self, x):
         return self.output.forward(self.relu(self.hidden.forward(Flatten()(x))))
 """, expect="layer.forward(x) skips"),
+    Variant("simple_mlp_rebound_after_a_decoy", """
+class SimpleMLP(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.flatten = Flatten()
+        self.hidden = Linear(784, 100)
+        self.relu = ReLU()
+        self.output = Linear(100, 10)
+
+    def forward(self, x):
+        return self.output(self.relu(self.hidden(self.flatten(x))))
+
+
+SimpleMLP = lambda: nn.Sequential(nn.Flatten(), nn.Linear(784, 100), nn.ReLU(), nn.Linear(100, 10))
+""", expect="not rebound"),
 ]

@@ -1,0 +1,69 @@
+"""The rules for answer cells: what honest answers write passes, each way around them is named.
+
+The catalogue holds whole answers (tampering cases included); these are the single constructs.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from grader.assemble import as_python
+from grader.judge.rules import describe, violations
+
+HONEST = {
+    "a parameter called input": "def forward(self, input):\n    return input.clamp(min=0)",
+    "own variables named like escape hatches": "ops = []\ncode = 1\nload = 2\nops.append(code + load)",
+    "own private attributes": "class A:\n    def __init__(self):\n        self._cache = None\n    def f(self):\n        return self._cache",
+    "super().__init__ and dunder methods": "class A(nn.Module):\n    def __init__(self):\n        super().__init__()\n    def __repr__(self):\n        return type(self).__name__ + self.__class__.__qualname__",
+    "in-place init functions": "w = torch.empty(3, 4)\nnn.init.kaiming_uniform_(w, a=math.sqrt(5))\nw.uniform_(-1, 1).zero_()",
+    "literal getattr and setattr on self": "class A:\n    def f(self):\n        setattr(self, 'w', 1)\n        return getattr(self, 'w', None), hasattr(torch, 'relu')",
+    "allowed imports": "import math\nimport numpy as np\nfrom typing import Optional\nfrom functools import reduce\nimport torch.nn.functional as F\nfrom einops import rearrange\nfrom dataclasses import dataclass\nfrom collections import OrderedDict\nimport itertools",
+    "allowed magics": "%%time\nx = 1",
+    "line magics": "%matplotlib inline\n%load_ext autoreload\n%autoreload 2\n%timeit x = 1\nx?",
+    "a class defined twice": "class ReLU:\n    pass\nclass ReLU:\n    pass",
+    "names in comments and strings": "# exec(torch._C) and os.system\nnote = 'eval(globals())'",
+    "torch's public API": "torch.autograd.Function\ntorch.autograd.grad\ntorch.no_grad()\ntorch.nn.functional.softmax",
+}
+
+FORBIDDEN = {
+    "exec(source)": ("exec('x = 1')", "exec()"),
+    "eval": ("y = eval('1')", "eval()"),
+    "__import__": ("m = __import__('math')", "__import__()"),
+    "globals": ("globals()['x'] = 1", "globals"),
+    "getattr, computed": ("getattr(torch, 're' + 'lu')", "<computed name>"),
+    "getattr as a value": ("g = getattr\ng(torch, 'relu')", "getattr"),
+    "setattr on a module": ("setattr(torch, 'relu', None)", "setattr"),
+    "import os": ("import os", "import os"),
+    "from sys import modules": ("from sys import modules", "import sys"),
+    "torch._C": ("torch._C._nn", "torch._C"),
+    "torch.ops": ("torch.ops.aten.relu", "torch.ops"),
+    "torch.overrides": ("from torch.overrides import TorchFunctionMode", "torch.overrides"),
+    "torch.jit": ("torch.jit.script", "torch.jit"),
+    "torch.sys": ("torch.sys.modules", "torch.sys"),
+    "a dunder attribute": ("x.__dict__", "x.__dict__"),
+    "a frame": ("g.gi_frame.f_back", "gi_frame"),
+    "patching torch": ("torch.allclose = None", "torch.allclose"),
+    "patching a class of torch": ("nn.Linear.forward = None", "nn.Linear.forward"),
+    "rebinding the answer": ("class ReLU:\n    pass\nReLU = 1", "ReLU = …"),
+    "a global rebinding": ("def f():\n    global ReLU\n    ReLU = 1", "ReLU = …"),
+    "a shell command": ("!ls", "shell command"),
+    "a magic that runs a file": ("%run x.py", "%run"),
+    "a bash cell": ("%%bash\nls", "%bash"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HONEST))
+def test_honest_constructs_keep_the_rules(name: str) -> None:
+    assert violations(as_python(HONEST[name]), ("ReLU",)) == []
+
+
+@pytest.mark.parametrize("name", sorted(FORBIDDEN))
+def test_each_way_around_the_rules_is_named(name: str) -> None:
+    source, construct = FORBIDDEN[name]
+    found = violations(as_python(source), ("ReLU",))
+    assert found, name
+    assert construct in describe(found, "ReLU")
+
+
+def test_a_cell_that_does_not_parse_is_left_to_the_run() -> None:
+    assert violations("def (:", ("ReLU",)) == []
