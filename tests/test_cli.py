@@ -14,7 +14,7 @@ import pytest
 
 from grader.config import Settings
 from grader.exercises import ASSIGNMENTS
-from tests.conftest import build_submissions, notebook_points, reference_answers
+from tests.conftest import build_submissions, host_processes_with, notebook_points, reference_answers
 
 TOP_KEYS = {"submission", "student", "assignment", "notebook", "status", "error", "score", "max_score", "exercises", "notes"}
 
@@ -109,17 +109,6 @@ def test_table_output_and_bad_options(course: Path) -> None:
     assert "alice" in done.stdout and f"{full:g}/{full:g}" in done.stdout
 
 
-def _processes_mentioning(marker: str) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        try:
-            if entry.isdigit() and marker.encode() in Path(f"/proc/{entry}/cmdline").read_bytes():
-                found.append(int(entry))
-        except OSError:
-            pass
-    return found
-
-
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_stopping_the_grader_mid_batch_leaves_nothing_behind(tmp_path: Path, stop: signal.Signals) -> None:
     submitted = tmp_path / "submitted"
@@ -133,7 +122,7 @@ def test_stopping_the_grader_mid_batch_leaves_nothing_behind(tmp_path: Path, sto
     )
     marker = f"nn-grader-{grader.pid}-"  # in every fork server's command line
     for _ in range(600):  # until a fork server runs (at most a minute)
-        if _processes_mentioning(marker) or grader.poll() is not None:
+        if host_processes_with(marker) or grader.poll() is not None:
             break
         time.sleep(0.1)
     time.sleep(3)  # let it grade the quick student and start on the endless loop
@@ -141,7 +130,7 @@ def test_stopping_the_grader_mid_batch_leaves_nothing_behind(tmp_path: Path, sto
     _, stderr = grader.communicate(timeout=60)
     assert grader.returncode == 130, stderr
     assert "grading interrupted:" in stderr and "nothing was recorded" in stderr
-    assert _processes_mentioning(marker) == []
+    assert host_processes_with(marker) == []
     assert list(scratch.iterdir()) == []
     assert not list(Path("/sys/fs/cgroup/memory").glob(f"{marker}*"))
 

@@ -24,6 +24,7 @@ from grader.records import Chunk, Program, RunOutcome
 from grader.sandbox.isolation import PACKAGE_DIR, plan
 from grader.sandbox.limits import Limits, MiB
 from grader.sandbox.pool import Sandbox
+from tests.conftest import host_processes_with
 
 pytestmark = pytest.mark.skipif(plan().bwrap is None or not plan().root, reason="needs bubblewrap and root (as in CI)")
 
@@ -165,17 +166,6 @@ print(json.dumps(sorted(int(p) for p in os.listdir("/proc") if p.isdigit())))
     assert len(report(outcome)) <= 3  # the namespace's init, the fork server, the job
 
 
-def _host_processes_with(marker: str) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        try:
-            if entry.isdigit() and marker.encode() in Path(f"/proc/{entry}/cmdline").read_bytes():
-                found.append(int(entry))
-        except OSError:
-            pass
-    return found
-
-
 def test_every_process_the_job_started_is_gone_when_it_ends(sandbox: Sandbox) -> None:
     marker = f"left-behind-{uuid.uuid4().hex}"
     outcome = sandbox.run(job(f"""
@@ -191,7 +181,7 @@ time.sleep(0.5)
 print('{{"started": true}}')
 """))
     assert report(outcome) == {"started": True}
-    assert _host_processes_with(marker) == []
+    assert host_processes_with(marker) == []
 
 
 def test_the_scratch_folder_is_fresh_for_every_job() -> None:

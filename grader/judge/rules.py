@@ -18,6 +18,8 @@ import ast
 from dataclasses import dataclass
 from typing import Iterable
 
+from grader.judge.source_checks import dotted
+
 ALLOWED_IMPORTS = frozenset(
     {"torch", "math", "numpy", "einops", "typing", "functools", "itertools", "collections", "dataclasses", "__future__"}
 )
@@ -63,16 +65,6 @@ class Violation:
 
     def __str__(self) -> str:
         return f"{self.construct} (line {self.line}): {self.rule}"
-
-
-def _dotted(node: ast.AST) -> list[str] | None:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        return [node.id, *reversed(parts)]
-    return None
 
 
 def _literal_string(node: ast.AST | None) -> bool:
@@ -140,7 +132,7 @@ class _Checker(ast.NodeVisitor):
             self.flag(node, construct, "answers may not use this; it reaches outside the exercise or around PyTorch's own dispatch")
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
-        parts = _dotted(node)
+        parts = dotted(node)
         construct = ".".join(parts) if parts else f"….{node.attr}"
         self._attribute_name(node, node.attr, construct)
         if isinstance(node.ctx, (ast.Store, ast.Del)) and parts and parts[0] in MODULE_ROOTS:

@@ -16,7 +16,8 @@ DEFAULT_ALIASES = {"torch": "torch", "nn": "torch.nn", "F": "torch.nn.functional
 MODULE_RECEIVERS = frozenset({"self", "cls", "ctx"})
 
 
-def _dotted(node: ast.AST) -> list[str] | None:
+def dotted(node: ast.AST) -> list[str] | None:
+    """``torch.nn.functional.relu`` as its parts; None for anything but a chain of names."""
     parts: list[str] = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)
@@ -69,7 +70,7 @@ def forbidden_references(
             found.update(name for name in (f"{node.module}.{a.name}" for a in node.names) if name in forbidden)
         if not isinstance(node, (ast.Attribute, ast.Name)):
             continue
-        parts = _dotted(node)
+        parts = dotted(node)
         if parts is None:
             if isinstance(node, ast.Attribute) and node.attr in methods:
                 found.add(f"Tensor.{node.attr}()")
@@ -99,14 +100,14 @@ def evasions(source: str) -> list[str]:
     aliases = _aliases(tree)
     found: set[str] = set()
     for node in ast.walk(tree):
-        parts = _dotted(node) if isinstance(node, (ast.Attribute, ast.Name)) else None
+        parts = dotted(node) if isinstance(node, (ast.Attribute, ast.Name)) else None
         if parts and parts[0] in aliases and ".".join([aliases[parts[0]], *parts[1:]]) in TORCH_FUNCTION_SWITCHES:
             found.add(".".join([aliases[parts[0]], *parts[1:]]))
         if (
             isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr"
             and len(node.args) >= 2 and not isinstance(node.args[1], ast.Constant)
         ):
-            target = _dotted(node.args[0])
+            target = dotted(node.args[0])
             if target and target[0] in aliases and aliases[target[0]].startswith("torch"):
                 found.add(f"getattr({'.'.join(target)}, <computed name>)")
     return sorted(found)
