@@ -63,6 +63,11 @@ def _plan(submission: Submission, index: int, settings: Settings) -> tuple[dict[
             )
         elif answer.strip() == stubs.get(exercise_id, "").strip():
             decided[exercise_id] = not_attempted(exercise_id)
+        elif len(answer) > settings.max_answer_chars:
+            decided[exercise_id] = all_failed(
+                exercise_id,
+                f"the {exercise_id} cell is {len(answer)} characters long, more than the {settings.max_answer_chars} an answer may have",
+            )
         else:
             # The static checks read the answer as Python, as it runs (magics become calls).
             source = as_python(answer)
@@ -148,7 +153,11 @@ def grade_targets(targets: list[Target], settings: Settings) -> list[SubmissionR
     jobs: list[_Job] = []
     for index, item in enumerate(read):
         if isinstance(item, Submission):
-            decided[index], new_jobs = _plan(item, index, settings)
+            try:
+                decided[index], new_jobs = _plan(item, index, settings)
+            except Exception as exc:  # noqa: BLE001 - one submission must never stop the batch
+                print(f"grader: {item.path}: could not be prepared ({exc!r})", file=sys.stderr)
+                decided[index], new_jobs = {e: all_failed(e, "internal grader problem: this answer could not be prepared for testing; please tell the instructor") for e in item.assignment.exercises}, []
             jobs.extend(new_jobs)
 
     if jobs:

@@ -55,6 +55,10 @@ def earlier_references(solutions_dir: Path, exercise_id: str) -> dict[str, str]:
     return found
 
 
+BODY_MAGICS = frozenset({"time", "timeit", "capture"})
+"""Cell magics that only run their body (and time or capture it): the body is the answer."""
+
+
 def _indent(line: str) -> str:
     return line[: len(line) - len(line.lstrip(" \t"))]
 
@@ -96,6 +100,8 @@ def as_python(source: str) -> str:
     if first is not None and lines[first].lstrip().startswith("%%"):
         name, _, args = lines[first].strip()[2:].partition(" ")
         body = "\n".join(lines[first + 1 :]) + "\n"
+        if name in BODY_MAGICS:  # what they run is the answer: it must be checked, and it runs as it is
+            return as_python(body)
         return f"get_ipython().run_cell_magic({name!r}, {args.strip()!r}, {body!r})\n"
     changed = False
     for i, line in enumerate(lines):

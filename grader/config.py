@@ -38,5 +38,7 @@ class Settings:
     """Confine jobs in the OS sandbox. Off only to measure what the sandbox costs (make bench)."""
     judge_seconds: float = 10.0
     """Time budget for judging one exercise's observations (a bug or a forged file, never the student's time)."""
+    max_answer_chars: int = 256 * 1024
+    """An answer cell longer than this scores zero unread: the static checks' cost grows with it."""
     max_notebook_bytes: int = 64 * 1024 * 1024
     """Submitted notebooks larger than this are ungradable (outputs count, though nothing is graded from them)."""

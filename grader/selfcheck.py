@@ -76,6 +76,10 @@ def check_notebook(path: Path, settings: Settings | None = None) -> list[CheckRe
         if answer is None or answer.strip() == stubs.get(exercise_id):
             results[exercise_id] = CheckResult(exercise_id, spec.points, "not attempted", "still the stub")
             continue
+        if len(answer) > settings.max_answer_chars:
+            message = f"the answer is {len(answer)} characters long, more than the {settings.max_answer_chars} an answer may have"
+            results[exercise_id] = CheckResult(exercise_id, spec.points, "failed", message)
+            continue
         found = violations(as_python(answer), spec.names)
         program = _program(exercise_id, cells, submission)
         if found:

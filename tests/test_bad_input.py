@@ -78,3 +78,11 @@ def test_unusable_observations_become_a_failed_exercise(tmp_path: Path, settings
     modules = next(r for r in grade([tmp_path], settings) if r.assignment == "01_modules")
     assert modules.exercise("relu").score == 0
     assert modules.exercise("linear").score == points("linear")
+
+
+def test_an_answer_too_long_to_check_scores_zero_and_costs_nothing_else(tmp_path: Path, settings: Settings) -> None:
+    padded = reference_answers()["relu"] + "\nx = [1, 2, 3]" * (settings.max_answer_chars // 10)
+    build_submissions(tmp_path, {"padder": {**reference_answers(), "relu": padded}}, settings)
+    modules = next(r for r in grade([tmp_path], settings) if r.assignment == "01_modules")
+    assert modules.exercise("relu").score == 0 and "characters long" in modules.exercise("relu").tests[0].message
+    assert modules.exercise("linear").score == points("linear")

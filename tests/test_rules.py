@@ -67,3 +67,30 @@ def test_each_way_around_the_rules_is_named(name: str) -> None:
 
 def test_a_cell_that_does_not_parse_is_left_to_the_run() -> None:
     assert violations("def (:", ("ReLU",)) == []
+
+
+def test_code_nested_too_deeply_is_refused_not_crashed() -> None:
+    for depth in (1_500, 5_000, 100_000):
+        found = violations("x = " + "+".join(["1"] * depth), ("ReLU",))
+        assert found == [] or found[0].construct == "code nested too deeply", depth
+
+
+BYPASSES = {
+    "a loop variable named exec": "run = None\nfor exec in [exec]:\n    run = exec",
+    "a default argument": "def h(eval=eval):\n    return eval",
+    "a walrus": "(f := globals)",
+    "an except name": "try:\n    pass\nexcept Exception as compile:\n    pass",
+    "a class attribute": "class A:\n    exec = exec",
+    "a keyword-only default": "def f(*, globals=globals):\n    return globals",
+    "a dispatch hook": "class Box(torch.Tensor):\n    @classmethod\n    def __torch_function__(cls, func, types, args=(), kwargs=None):\n        return func(*args)",
+    "a match pattern reading a dunder": "match f:\n    case object(__globals__={'x': y}):\n        pass",
+    "patching through an alias": "T = torch.Tensor\nT.relu = None",
+    "patching an imported class": "from torch import Tensor\nTensor.clone = None",
+    "patching an aliased module": "import torch.nn.functional as G\nG.relu = None",
+    "a timed cell hiding a private call": "%%time\nclass ReLU(nn.Module):\n    def forward(self, x):\n        with torch._C.DisableTorchFunction():\n            return torch.relu(x)",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BYPASSES))
+def test_ways_found_around_the_rules_are_closed(name: str) -> None:
+    assert violations(as_python(BYPASSES[name]), ("ReLU",)), name

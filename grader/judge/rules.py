@@ -24,10 +24,15 @@ ALLOWED_IMPORTS = frozenset(
     {"torch", "math", "numpy", "einops", "typing", "functools", "itertools", "collections", "dataclasses", "__future__"}
 )
 """Top-level modules an answer may import (and their submodules)."""
-CODE_FROM_TEXT = frozenset({"exec", "eval", "compile", "__import__", "breakpoint", "input", "help"})
+CODE_FROM_TEXT = frozenset({"exec", "eval", "compile", "__import__", "breakpoint"})
 INTROSPECTION = frozenset({"vars", "globals", "locals", "__builtins__", "__loader__", "__spec__"})
 ATTRIBUTE_BUILTINS = frozenset({"getattr", "setattr", "delattr", "hasattr"})
 """Allowed only as a direct call with a literal name (setattr and delattr only on self)."""
+GUARDED_BUILTINS = CODE_FROM_TEXT | INTROSPECTION | ATTRIBUTE_BUILTINS
+"""Builtins reachable by name alone: no answer may bind these names (``for exec in [exec]``
+would otherwise pass the real one under a name the cell owns)."""
+DISPATCH_HOOKS = frozenset({"__torch_function__", "__torch_dispatch__"})
+"""Defining these changes how PyTorch dispatches calls, around the grader's recorder."""
 OUT_OF_BOUNDS_MODULES = frozenset(
     {
         "sys", "os", "gc", "inspect", "ctypes", "builtins", "importlib", "subprocess", "grader", "pickle",
@@ -50,7 +55,9 @@ OUT_OF_BOUNDS = OUT_OF_BOUNDS_MODULES | frozenset(
 )
 PLAIN_DUNDERS = frozenset({"__init__", "__name__", "__qualname__", "__class__", "__doc__"})
 ALLOWED_LINE_MAGICS = frozenset({"time", "timeit", "matplotlib", "pinfo", "pinfo2", "who", "whos", "autoreload"})
-ALLOWED_CELL_MAGICS = frozenset({"time", "timeit", "capture"})
+ALLOWED_CELL_MAGICS: frozenset[str] = frozenset()
+"""None: %%time, %%timeit and %%capture are unwrapped to their body before the check (see
+``as_python``), so what they run is checked like any other code."""
 MODULE_ROOTS = frozenset({"torch", "nn", "F", "np", "numpy", "math", "einops", "functional", "init"})
 """Names that stand for modules in the notebooks; assigning to their attributes patches them."""
 
@@ -72,11 +79,13 @@ def _literal_string(node: ast.AST | None) -> bool:
 
 
 class _Checker(ast.NodeVisitor):
-    def __init__(self, own_names: frozenset[str], bound: set[str], own_private: set[str]) -> None:
+    def __init__(self, own_names: frozenset[str], bound: set[str], own_private: set[str], modules: set[str]) -> None:
         self.own_names = own_names
         self.bound = bound
         """Names the cell binds itself (a parameter called input, a list called ops)."""
         self.own_private = own_private
+        self.modules = modules
+        """Names that stand for modules or their classes here (torch, G after import ... as G, T = torch.Tensor)."""
         self.found: list[Violation] = []
         self.attribute_calls: set[int] = set()
 
@@ -111,8 +120,8 @@ class _Checker(ast.NodeVisitor):
     def visit_Name(self, node: ast.Name) -> None:
         if isinstance(node.ctx, (ast.Store, ast.Del)):
             self._binding(node, node.id)
-        if node.id in self.bound:
-            return  # the cell's own variable; the real builtin or module is only reachable by flagged routes
+        if node.id in self.bound and node.id not in GUARDED_BUILTINS:
+            return  # the cell's own variable; the real module is only reachable by flagged routes
         if node.id in CODE_FROM_TEXT:
             self.flag(node, f"{node.id}()", "answers may not run code from text or ask for input; write the code itself")
         elif node.id in INTROSPECTION:
@@ -135,7 +144,7 @@ class _Checker(ast.NodeVisitor):
         parts = dotted(node)
         construct = ".".join(parts) if parts else f"….{node.attr}"
         self._attribute_name(node, node.attr, construct)
-        if isinstance(node.ctx, (ast.Store, ast.Del)) and parts and parts[0] in MODULE_ROOTS:
+        if isinstance(node.ctx, (ast.Store, ast.Del)) and parts and parts[0] in self.modules:
             self.flag(node, construct, "answers may not change PyTorch or other modules (monkey-patching)")
         self.generic_visit(node)
 
@@ -172,10 +181,48 @@ class _Checker(ast.NodeVisitor):
             shown = "a shell command (!)" if func.attr == "system" else f"the magic %{name or func.attr}"
             self.flag(node, shown, "answers may not use shell commands or magics that run code", tampering=False)
 
-    # -- the exercise's own names
+    # -- the exercise's own names, guarded builtins, dispatch hooks
     def _binding(self, node: ast.AST, name: str) -> None:
         if name in self.own_names:
             self.flag(node, f"{name} = …", f"{name} must be defined once, by its class statement, and not rebound")
+        if name in GUARDED_BUILTINS:
+            self.flag(node, f"{name} as a name of the answer's", f"answers may not bind the name {name}: it would pass on the builtin")
+        if name in DISPATCH_HOOKS:
+            self.flag(node, name, "answers may not change how PyTorch dispatches its functions")
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        if node.name in GUARDED_BUILTINS | DISPATCH_HOOKS:
+            self._binding(node, node.name)
+        self.generic_visit(node)
+
+    visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
+
+    def visit_arg(self, node: ast.arg) -> None:
+        self._binding(node, node.arg)
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
+        if node.name:
+            self._binding(node, node.name)
+        self.generic_visit(node)
+
+    def visit_MatchAs(self, node: ast.MatchAs) -> None:
+        if node.name:
+            self._binding(node, node.name)
+        self.generic_visit(node)
+
+    def visit_MatchStar(self, node: ast.MatchStar) -> None:
+        if node.name:
+            self._binding(node, node.name)
+
+    def visit_MatchMapping(self, node: ast.MatchMapping) -> None:
+        if node.rest:
+            self._binding(node, node.rest)
+        self.generic_visit(node)
+
+    def visit_MatchClass(self, node: ast.MatchClass) -> None:
+        for name in node.kwd_attrs:  # case object(__globals__=...) reads an attribute with no Attribute node
+            self._attribute_name(node, name, f"case …({name}=…)")
+        self.generic_visit(node)
 
     def visit_Global(self, node: ast.Global) -> None:
         for name in node.names:
@@ -211,16 +258,34 @@ def _own_private_attributes(tree: ast.AST) -> set[str]:
     return names
 
 
+def _module_names(tree: ast.AST) -> set[str]:
+    """MODULE_ROOTS, names bound by imports, and names assigned a chain rooted in one of them."""
+    names = set(MODULE_ROOTS)
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+    for _ in range(3):  # T = torch.Tensor; U = T
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign) and (chain := dotted(node.value)) and chain[0] in names:
+                names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    return names
+
+
 def violations(source: str, own_names: Iterable[str] = ()) -> list[Violation]:
     """Every use in ``source`` of something answers may not use; [] for code that keeps the rules
-    (and for code that does not parse: running it reports the syntax error better)."""
+    (and for code with a syntax error: running it reports that better)."""
     try:
         tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    except SyntaxError:
         return []
+    except (ValueError, RecursionError, MemoryError):
+        return [Violation("code nested too deeply", "answers must be code a person could read", 0, False)]
     names = frozenset(own_names)
-    checker = _Checker(names, _bound_names(tree), _own_private_attributes(tree))
-    checker.visit(tree)
+    checker = _Checker(names, _bound_names(tree), _own_private_attributes(tree), _module_names(tree))
+    try:
+        checker.visit(tree)
+    except RecursionError:
+        return [Violation("code nested too deeply", "answers must be code a person could read", 0, False)]
     return sorted(checker.found, key=lambda v: v.line)
 
 
