@@ -30,7 +30,7 @@ def all_failed(exercise_id: str, message: str) -> ExerciseResult:
 
 def not_attempted(exercise_id: str) -> ExerciseResult:
     exercise = EXERCISES[exercise_id]
-    return all_failed(exercise_id, Evidence(exercise, {}, "").not_implemented())
+    return all_failed(exercise_id, Evidence(exercise, {}, "", seed=0).not_implemented())  # no inputs rebuilt for a message
 
 
 def _blocking_problem(ev: Evidence) -> str | None:
@@ -60,8 +60,9 @@ def _blocking_problem(ev: Evidence) -> str | None:
     return None
 
 
-def judge(exercise: Exercise, observations: dict[str, Any], source: str) -> ExerciseResult:
-    ev = Evidence(exercise, observations, source)
+def judge(exercise: Exercise, observations: dict[str, Any], source: str, *, seed: int) -> ExerciseResult:
+    """``seed`` must be the one the probe was given: the hidden tests recompute its inputs from it."""
+    ev = Evidence(exercise, observations, source, seed)
     problem = _blocking_problem(ev)
     if problem:
         return all_failed(exercise.id, problem)
