@@ -30,7 +30,7 @@ class Program:
     seed: int | None = None
     """The batch's secret seed for the probe's inputs. Assembling a program does not know it;
     the batch sets it (``with_seed``) before the program is sent. The harness hands it to the
-    probe only after the cells have ran, never to the namespace they run in."""
+    probe only after the cells have run, never to the namespace they run in."""
 
     def with_seed(self, seed: int) -> Program:
         return replace(self, seed=seed)
