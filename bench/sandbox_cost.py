@@ -25,7 +25,7 @@ def programs(settings: Settings, count: int) -> list[Program]:
     for exercise in EXERCISES.values():
         cells = instructor_cells(settings.solutions_dir, exercise.assignment)
         answer = reference_answer(settings.solutions_dir, exercise.assignment, exercise.id)
-        one_each.append(assemble(exercise.id, cells, answer))
+        one_each.append(assemble(exercise.id, cells, answer).with_seed(0))
     return [one_each[i % len(one_each)] for i in range(count)]
 
 

@@ -6,7 +6,7 @@ read (as data) -> assemble (per exercise) -> run (sandboxed children) -> judge (
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from grader.assemble import as_python, assemble, earlier_references
@@ -83,9 +83,10 @@ def _plan(submission: Submission, index: int, settings: Settings) -> tuple[dict[
 def _verdict(job: _Job, outcome: RunOutcome, settings: Settings) -> ExerciseResult:
     exercise = EXERCISES[job.exercise]
     if outcome.status == "ok" and outcome.observations is not None:
+        assert job.program.seed is not None  # grade_targets gives every job the batch's seed
         try:
             with time_budget(settings.judge_seconds):
-                return judge(exercise, outcome.observations, job.source, enforce_rules=settings.enforce_rules)
+                return judge(exercise, outcome.observations, job.source, seed=job.program.seed, enforce_rules=settings.enforce_rules)
         except JudgeTimeout:
             print(f"grader: {exercise.id}: judging took more than {settings.judge_seconds:g} s", file=sys.stderr)
             return all_failed(job.exercise, f"internal grader problem: judging {exercise.title} took too long; please tell the instructor")
@@ -148,6 +149,10 @@ def _progress(read: list[Submission | SubmissionResult], jobs: list[_Job], finis
 
 
 def grade_targets(targets: list[Target], settings: Settings) -> list[SubmissionResult]:
+    """Grade one batch. Give ``settings`` a seed (``Settings.with_batch_seed``) to know the
+    batch's seed, e.g. for its report; without one, a fresh secret seed is drawn here."""
+    settings = settings.with_batch_seed()
+    assert settings.seed is not None
     read = [_read(target, settings) for target in targets]
     decided: dict[int, dict[str, ExerciseResult]] = {}
     jobs: list[_Job] = []
@@ -158,7 +163,7 @@ def grade_targets(targets: list[Target], settings: Settings) -> list[SubmissionR
             except Exception as exc:  # noqa: BLE001 - one submission must never stop the batch
                 print(f"grader: {item.path}: could not be prepared ({exc!r})", file=sys.stderr)
                 decided[index], new_jobs = {e: all_failed(e, "internal grader problem: this answer could not be prepared for testing; please tell the instructor") for e in item.assignment.exercises}, []
-            jobs.extend(new_jobs)
+            jobs.extend(replace(job, program=job.program.with_seed(settings.seed)) for job in new_jobs)
 
     if jobs:
         finished: list[int] = []

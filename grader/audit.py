@@ -67,6 +67,8 @@ class ExerciseAudit:
     reference: ExerciseResult
     stub: ExerciseResult
     outcomes: tuple[Outcome, ...]
+    seed: int
+    """The batch's seed: ``audit --seed`` with it grades the same inputs again."""
 
     @property
     def correct(self) -> list[Outcome]:
@@ -118,6 +120,7 @@ class ExerciseAudit:
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "seed": self.seed,
             "correct": len(self.correct),
             "accepted": len(self.accepted),
             "mistakes": len(self.mistakes),
@@ -150,7 +153,8 @@ def _students(exercise_ids: Sequence[str], settings: Settings) -> dict[str, dict
 
 def audit(exercise_ids: Sequence[str], settings: Settings | None = None) -> list[ExerciseAudit]:
     """Grade the reference, the stubs and every catalogue answer of these exercises in one batch."""
-    settings = settings or Settings()
+    settings = (settings or Settings()).with_batch_seed()
+    assert settings.seed is not None
     students = _students(exercise_ids, settings)
     with tempfile.TemporaryDirectory(prefix="grader-audit-") as scratch:
         root = Path(scratch)
@@ -175,6 +179,7 @@ def audit(exercise_ids: Sequence[str], settings: Settings | None = None) -> list
                 submission(REFERENCE, exercise_id).exercise(exercise_id),
                 submission(STUB, exercise_id).exercise(exercise_id),
                 tuple(outcomes),
+                settings.seed,
             )
         )
     return audits

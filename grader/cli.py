@@ -31,6 +31,16 @@ def _positive(kind: Callable[[str], float], description: str) -> Callable[[str],
     return parse
 
 
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 0 <= value < 2 ** 63:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 2**63 - 1, got {text}")
+    return value
+
+
 def _exercise(text: str) -> str:
     if text not in COURSE_ORDER:
         raise argparse.ArgumentTypeError(f"no exercise {text!r} (known: {', '.join(COURSE_ORDER)})")
@@ -50,6 +60,9 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--feedback", metavar="DIR", type=Path, help="write one Markdown feedback file per submission here")
     g.add_argument("--workers", type=_positive(int, "a whole number"), help=f"children grading side by side (default {Settings().workers})")
     g.add_argument("--timeout", type=_positive(float, "a number of seconds"), help=f"seconds allowed per exercise (default {Limits.wall_seconds:g})")
+    g.add_argument("--seed", type=_seed, help=(
+        "seed of the probes' inputs (default: a fresh secret one per batch); the JSON report gives each batch's, "
+        "so grading again with it reproduces the batch"))
 
     a = commands.add_parser("audit", help="prove the hidden tests against each exercise's catalogue", description=(
         "Grade each exercise's catalogue of correct answers and known mistakes (grader/exercises/<id>/catalogue.py) "
@@ -60,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
                    help=f"grade_ids to audit (default: all of {', '.join(COURSE_ORDER)})")
     a.add_argument("--json", action="store_true", help="print exactly one JSON document on stdout")
     a.add_argument("--workers", type=_positive(int, "a whole number"), help=f"children grading side by side (default {Settings().workers})")
+    a.add_argument("--seed", type=_seed, help="seed of the probes' inputs (default: a fresh one, printed with the audit)")
 
     c = commands.add_parser("check", help="run a working notebook's visible checks out of kernel, in the sandbox", description=(
         "Run the visible checks of a student's working notebook (named like its release notebook) the way the "
@@ -80,7 +94,9 @@ def _settings(args: argparse.Namespace) -> Settings:
         settings = replace(settings, workers=args.workers)
     if getattr(args, "timeout", None):
         settings = replace(settings, limits=replace(settings.limits, wall_seconds=args.timeout))
-    return settings
+    if getattr(args, "seed", None) is not None:
+        settings = replace(settings, seed=args.seed)
+    return settings.with_batch_seed()
 
 
 def _grade(args: argparse.Namespace) -> int:
@@ -97,7 +113,8 @@ def _grade(args: argparse.Namespace) -> int:
     if args.feedback:
         feedback.write_all(results, args.feedback)
         print(f"feedback written to {args.feedback}", file=sys.stderr)
-    print(reports.json_report(results) if args.json else reports.table(results))
+    assert settings.seed is not None
+    print(reports.json_report(results, settings.seed) if args.json else reports.table(results))
     return 0
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+import secrets
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from grader.sandbox.limits import Limits
@@ -42,3 +43,15 @@ class Settings:
     """An answer cell longer than this scores zero unread: the static checks' cost grows with it."""
     max_notebook_bytes: int = 64 * 1024 * 1024
     """Submitted notebooks larger than this are ungradable (outputs count, though nothing is graded from them)."""
+    seed: int | None = None
+    """The secret seed the probes' inputs are drawn from; None draws a fresh one per batch.
+    A batch's seed is in its JSON report: grading again with it gives the same results."""
+
+    def with_batch_seed(self) -> Settings:
+        """These settings with a seed: the given one, or a fresh secret one for this batch."""
+        return self if self.seed is not None else replace(self, seed=draw_seed())
+
+
+def draw_seed() -> int:
+    """A seed nobody can know in advance (not from the grader's source, not from the time)."""
+    return secrets.randbits(63)

@@ -37,7 +37,8 @@ def build_submissions(samples_dir: Path, submitted: Path, settings: Settings) ->
 
 
 def run_demo(out: Path, settings: Settings | None = None, samples_dir: Path = SAMPLES_DIR) -> DemoOutput:
-    settings = settings or Settings()
+    settings = (settings or Settings()).with_batch_seed()
+    assert settings.seed is not None
     if out.exists():
         shutil.rmtree(out)
     submitted = out / "submitted"
@@ -47,5 +48,5 @@ def run_demo(out: Path, settings: Settings | None = None, samples_dir: Path = SA
     gradebook.record(results, db_url, settings)
     gradebook.export_csv(db_url, out / "grades.csv")
     feedback.write_all(results, out / "feedback")
-    (out / "report.json").write_text(reports.json_report(results), encoding="utf-8")
+    (out / "report.json").write_text(reports.json_report(results, settings.seed), encoding="utf-8")
     return DemoOutput(submitted, db_url, out / "grades.csv", out / "feedback", out / "report.json", reports.table(results))

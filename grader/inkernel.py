@@ -80,15 +80,18 @@ def describe(result: ExerciseResult) -> str:
     return "\n".join(lines)
 
 
-def grade_in_kernel(exercise_id: str, namespace: dict[str, Any]) -> float:
+def grade_in_kernel(exercise_id: str, namespace: dict[str, Any], seed: int | None = None) -> float:
+    """The exercise's score. Its inputs come from ``seed``, by default a fresh random one each
+    call, as in the sandbox: honest answers score the same whatever the seed."""
     exercise = EXERCISES[exercise_id]
-    settings = Settings()
+    settings = Settings(seed=seed).with_batch_seed()
+    assert settings.seed is not None
     # nbgrader gives 0 points to a test cell that writes anything to stderr: keep warnings out.
     with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()), torch.random.fork_rng():
         warnings.simplefilter("ignore")
         with _substituted(namespace, exercise, settings):
-            observations = probe_module(exercise_id).observe(namespace)
+            observations = probe_module(exercise_id).observe(namespace, settings.seed)
         observations = _across_boundary(observations)
-    result = judge(exercise, observations, _cell_source(namespace, exercise.title))
+    result = judge(exercise, observations, _cell_source(namespace, exercise.title), seed=settings.seed)
     print(describe(result))
     return result.score

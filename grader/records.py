@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2: a program carries the batch's seed."""
 
 RunStatus = Literal["ok", "timeout", "limit", "exited", "crashed", "infrastructure"]
 """'infrastructure': the grader could not run the job; never the student's fault."""
@@ -26,12 +27,22 @@ class Program:
 
     exercise: str
     chunks: tuple[Chunk, ...]
+    seed: int | None = None
+    """The batch's secret seed for the probe's inputs. Assembling a program does not know it;
+    the batch sets it (``with_seed``) before the program is sent. The harness hands it to the
+    probe only after the cells have run, never to the namespace they run in."""
+
+    def with_seed(self, seed: int) -> Program:
+        return replace(self, seed=seed)
 
     def to_json(self) -> dict[str, Any]:
+        if self.seed is None:
+            raise ValueError(f"the {self.exercise} program has no seed: set the batch's seed with with_seed() before sending it")
         return {
             "schema_version": SCHEMA_VERSION,
             "exercise": self.exercise,
             "chunks": [{"label": c.label, "source": c.source} for c in self.chunks],
+            "seed": self.seed,
         }
 
 

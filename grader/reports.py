@@ -12,8 +12,9 @@ if TYPE_CHECKING:
     from grader.audit import ExerciseAudit
 
 
-def json_report(results: list[SubmissionResult]) -> str:
-    return json.dumps({"results": [r.to_json() for r in results]}, indent=2)
+def json_report(results: list[SubmissionResult], seed: int) -> str:
+    """The batch's document; ``seed`` (the batch's) lets a regrade reproduce it exactly."""
+    return json.dumps({"seed": seed, "results": [r.to_json() for r in results]}, indent=2)
 
 
 def table(results: list[SubmissionResult]) -> str:
@@ -42,7 +43,7 @@ def audit_table(audits: list[ExerciseAudit]) -> str:
         kills = a.kills
         width = max(len(test) for test in kills)
         lines = [
-            f"{a.exercise}: {'ok' if a.ok else 'FAILED'}",
+            f"{a.exercise}: {'ok' if a.ok else 'FAILED'} (seed {a.seed})",
             f"  reference                 {a.reference.score:g}/{a.reference.max_score:g}",
             f"  correct answers accepted  {len(a.accepted)}/{len(a.correct)}",
             f"  mistakes caught           {len(a.caught)}/{len(a.mistakes)}",

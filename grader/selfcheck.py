@@ -33,7 +33,7 @@ class CheckResult:
     message: str
 
 
-def _program(exercise_id: str, cells: tuple[Cell, ...], submission: Submission) -> Program | None:
+def _program(exercise_id: str, cells: tuple[Cell, ...], submission: Submission, seed: int) -> Program | None:
     """Given cells and the student's answers up to the exercise, then its visible check."""
     chunks: list[Chunk] = []
     for cell in cells:
@@ -43,7 +43,7 @@ def _program(exercise_id: str, cells: tuple[Cell, ...], submission: Submission) 
             chunks.append(Chunk(cell.grade_id, as_python(submission.answers[cell.grade_id])))
         elif cell.grade_id == f"check_{exercise_id}":
             chunks.append(Chunk(cell.grade_id, cell.source))
-            return Program(exercise_id, tuple(chunks))
+            return Program(exercise_id, tuple(chunks), seed)
     return None
 
 
@@ -64,7 +64,7 @@ def _verdict(exercise_id: str, outcome: RunOutcome) -> tuple[CheckStatus, str]:
 def check_notebook(path: Path, settings: Settings | None = None) -> list[CheckResult]:
     """One result per exercise of the notebook's assignment; raises ``Ungradable`` for a file
     that is not one of the workbook's notebooks."""
-    settings = settings or Settings()
+    settings = (settings or Settings()).with_batch_seed()
     submission = read_submission(path, student=None, locked_sources={}, max_bytes=settings.max_notebook_bytes)
     cells = release_cells(settings.release_dir, submission.assignment.name)
     stubs = {c.grade_id: c.source.strip() for c in cells if c.solution}
@@ -81,7 +81,7 @@ def check_notebook(path: Path, settings: Settings | None = None) -> list[CheckRe
             results[exercise_id] = CheckResult(exercise_id, spec.points, "failed", message)
             continue
         found = violations(as_python(answer), spec.names)
-        program = _program(exercise_id, cells, submission)
+        program = _program(exercise_id, cells, submission, settings.seed or 0)
         if found:
             results[exercise_id] = CheckResult(exercise_id, spec.points, "failed", describe(found, spec.title))
         elif program is None:

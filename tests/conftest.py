@@ -9,7 +9,7 @@ from typing import Callable
 import pytest
 
 from grader.api import grade
-from grader.config import Settings
+from grader.config import Settings, draw_seed
 from grader.exercises import ASSIGNMENTS, EXERCISES
 from grader.fill import filled_notebook, write_submission
 from grader.records import SubmissionResult
@@ -47,6 +47,20 @@ def build_submissions(root: Path, students: dict[str, Answers], settings: Settin
             write_submission(root, student, assignment, filled_notebook(settings.release_dir, assignment, answers))
 
 
+SESSION_SEED = draw_seed()
+"""The seed of every batch this session grades: random, so that no test passes by a lucky
+seed, and shown in the header so that a failure can be reproduced (NN_WORKBOOK_TEST_SEED)."""
+
+
+def _session_seed() -> int:
+    given = os.environ.get("NN_WORKBOOK_TEST_SEED")
+    return int(given) if given else SESSION_SEED
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"grading seed {_session_seed()} (set NN_WORKBOOK_TEST_SEED to reproduce)"
+
+
 def pytest_configure(config: pytest.Config) -> None:
     for exercise in EXERCISES:
         config.addinivalue_line("markers", f"{exercise}: tests of the {exercise} exercise (its catalogue, its audit)")
@@ -57,7 +71,7 @@ GradeStudents = Callable[[dict[str, Answers]], dict[tuple[str, str], SubmissionR
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
-    return Settings(workers=2)
+    return Settings(workers=2, seed=_session_seed())
 
 
 @pytest.fixture(scope="session")

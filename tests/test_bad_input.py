@@ -65,7 +65,7 @@ def test_a_duplicated_answer_cell_runs_both_copies_in_order(tmp_path: Path, sett
 
 def test_observations_of_the_wrong_shape_fail_the_exercise_not_the_judge() -> None:
     for forged in ({"cell_errors": {"setup": "boom"}}, {"cell_errors": ["boom"]}):
-        result = judge(EXERCISES["relu"], forged, "")
+        result = judge(EXERCISES["relu"], forged, "", seed=0)
         assert result.score == 0 and "internal grader problem" in result.tests[0].message
 
 

@@ -160,7 +160,7 @@ def test_the_correct_and_oddly_named_students_score_as_in_a_clean_run(batch) -> 
 def test_nothing_is_lost_from_json_gradebook_or_csv(batch) -> None:
     root, results, db = batch
     students = {"good", "linker", "folder_linker", "piper", *CASES, *ODD_NAMES}
-    document = json.loads(reports.json_report(results))
+    document = json.loads(reports.json_report(results, 0))
     assert {r["student"] for r in document["results"]} == students
     with Gradebook(db) as book:
         assert {s.id for s in book.students} == students

@@ -102,7 +102,7 @@ def test_child_side_paths_are_enough_to_run_the_probes(tmp_path: Path) -> None:
         "assert grader.__file__.startswith(sys.argv[1]), grader.__file__\n"
         "from grader.exercises import EXERCISES\n"
         "from grader.probes import probe_module\n"
-        "for e in EXERCISES: probe_module(e).observe({})\n"
+        "for e in EXERCISES: probe_module(e).observe({}, 0)\n"
         "assert all(m.split('.')[-1] not in ('hidden', 'catalogue') for m in sys.modules if m.startswith('grader.'))\n"
         "assert not any(m.startswith('grader.judge') for m in sys.modules)\n"
         "print('ok', len(EXERCISES))\n"

@@ -2,11 +2,13 @@
 
     pytest grader/exercises/relu/hidden.py                          # on the reference answer
     pytest grader/exercises/relu/hidden.py --variant relu_leaky     # on a catalogue answer
-    pytest grader/exercises/relu/hidden.py --observations obs.pt    # on saved observations
+    pytest grader/exercises/relu/hidden.py --observations obs.pt --seed N   # on saved observations
 
 A hidden test takes the ``ev`` fixture below. Answers are probed here, in this process, as
 the sandbox would probe them: use it only on answers you trust (the reference, the
-catalogue). ``--save-observations FILE`` keeps what the probe recorded. Tests run without
+catalogue). ``--save-observations FILE`` keeps what the probe recorded; judge them later with
+the same ``--seed`` (the inputs come from it; without it a fresh one is drawn and printed in
+the header). Tests run without
 their ``requires`` gates, so a side property is judged even when the main one fails.
 """
 
@@ -20,7 +22,7 @@ import pytest
 import torch
 
 from grader.assemble import as_python, assemble, earlier_references
-from grader.config import Settings
+from grader.config import Settings, draw_seed
 from grader.exercises import EXERCISES
 from grader.exercises.variants import load_catalogue
 from grader.judge.evidence import Evidence
@@ -32,9 +34,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--variant", metavar="NAME", help="judge this catalogue answer instead of the reference")
     group.addoption("--observations", metavar="FILE", type=Path, help="judge observations saved with torch.save")
     group.addoption("--save-observations", metavar="FILE", type=Path, help="write the probed observations here")
+    group.addoption("--seed", metavar="N", type=int, help="seed of the probe's inputs (default: a fresh one)")
 
 
-def observe(exercise_id: str, source: str, settings: Settings) -> dict[str, Any]:
+_SEED: list[int] = []
+
+
+def _seed(config: pytest.Config) -> int:
+    """The seed of this session's inputs: --seed, or one drawn once for the session."""
+    if not _SEED:
+        given = config.getoption("--seed", None)
+        _SEED.append(given if given is not None else draw_seed())
+    return _SEED[0]
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"hidden-test inputs from seed {_seed(config)} (--seed to reproduce)"
+
+
+def observe(exercise_id: str, source: str, settings: Settings, seed: int) -> dict[str, Any]:
     """What the sandbox's child would record for this answer, serialised as it would be."""
     from grader.sandbox.harness import run_program
 
@@ -42,7 +60,7 @@ def observe(exercise_id: str, source: str, settings: Settings) -> dict[str, Any]
     cells = instructor_cells(settings.solutions_dir, spec.assignment)
     program = assemble(exercise_id, cells, source, earlier_references(settings.solutions_dir, exercise_id))
     with torch.random.fork_rng():
-        observations = run_program(program.to_json())
+        observations = run_program(program.with_seed(seed).to_json())
     buffer = io.BytesIO()
     torch.save(observations, buffer)
     buffer.seek(0)
@@ -65,8 +83,9 @@ def ev(request: pytest.FixtureRequest) -> Evidence:
     else:
         source = reference_answer(settings.solutions_dir, spec.assignment, exercise_id)
     saved = request.config.getoption("--observations")
-    observations = torch.load(saved, weights_only=True) if saved else observe(exercise_id, source, settings)
+    seed = _seed(request.config)
+    observations = torch.load(saved, weights_only=True) if saved else observe(exercise_id, source, settings, seed)
     target = request.config.getoption("--save-observations")
     if target:
         torch.save(observations, target)
-    return Evidence(spec, observations, as_python(source))
+    return Evidence(spec, observations, as_python(source), seed)

@@ -31,7 +31,7 @@ def all_failed(exercise_id: str, message: str) -> ExerciseResult:
 
 def not_attempted(exercise_id: str) -> ExerciseResult:
     exercise = EXERCISES[exercise_id]
-    return all_failed(exercise_id, Evidence(exercise, {}, "").not_implemented())
+    return all_failed(exercise_id, Evidence(exercise, {}, "", seed=0).not_implemented())  # no inputs rebuilt for a message
 
 
 def _blocking_problem(ev: Evidence) -> str | None:
@@ -68,11 +68,12 @@ def rule_breach(exercise: Exercise, source: str) -> ExerciseResult | None:
     return all_failed(exercise.id, describe(found, exercise.title)) if found else None
 
 
-def judge(exercise: Exercise, observations: dict[str, Any], source: str, *, enforce_rules: bool = True) -> ExerciseResult:
+def judge(exercise: Exercise, observations: dict[str, Any], source: str, *, seed: int, enforce_rules: bool = True) -> ExerciseResult:
+    """``seed`` must be the one the probe was given: the hidden tests recompute its inputs from it."""
     breach = rule_breach(exercise, source) if enforce_rules else None
     if breach:
         return breach
-    ev = Evidence(exercise, observations, source)
+    ev = Evidence(exercise, observations, source, seed)
     problem = _blocking_problem(ev)
     if problem:
         return all_failed(exercise.id, problem)

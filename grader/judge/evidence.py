@@ -20,6 +20,8 @@ class Evidence:
     observations: dict[str, Any]
     source: str
     """The student's answer cell, for the static checks."""
+    seed: int
+    """The batch's secret seed: the hidden tests rebuild from it the inputs the probe was given."""
 
     def __contains__(self, key: str) -> bool:
         return key in self.observations

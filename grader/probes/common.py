@@ -7,6 +7,7 @@ from typing import Any, Callable
 import torch
 from torch.overrides import TorchFunctionMode, resolve_name
 
+from grader.exercises.builders import mixed_seed
 from grader.text import clean
 
 MAX_MESSAGE = 500
@@ -94,15 +95,16 @@ def recorded(rec: Recorder, key: str, call: Callable[[], Any]) -> tuple[bool, An
     return ok, value
 
 
-def construct_module(rec: Recorder, namespace: dict[str, Any], name: str, *args: Any) -> tuple[Any, Any]:
-    """The student's nn.Module class and one instance built with a fixed seed; (cls, None)
-    or (None, None) with the reason recorded when that is not possible."""
+def construct_module(rec: Recorder, namespace: dict[str, Any], name: str, *args: Any, seed: int) -> tuple[Any, Any]:
+    """The student's nn.Module class and one instance; (cls, None) or (None, None) with the
+    reason recorded when that is not possible. torch's global generator is seeded from the
+    batch's seed first, so a regrade with the same seed draws the same initial parameters."""
     cls = lookup_class(rec, namespace, name)
     if cls is None:
         return None, None
     rec["is_module"] = issubclass(cls, torch.nn.Module)
     rec["ancestry"] = [f"{k.__module__}.{k.__qualname__}" for k in cls.__mro__]
-    torch.manual_seed(0)
+    torch.manual_seed(mixed_seed(seed, 0))
     ok, instance = rec.attempt("construct", lambda: cls(*args))
     return cls, instance if ok else None
 

@@ -44,6 +44,11 @@ def _display(*objects: Any, **_options: Any) -> None:
 
 
 def run_program(program: dict[str, Any]) -> Observations:
+    """Run the cells, then probe. The seed goes to the probe only: the cells' namespace never
+    holds it, so an answer cannot look its inputs up in advance."""
+    seed = program["seed"]
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise ValueError(f"the program's seed must be an integer, not {type(seed).__name__}")
     namespace: dict[str, Any] = {"__name__": "__main__", "display": _display}
     shell = _NoShell(namespace)
     namespace["get_ipython"] = lambda: shell
@@ -54,7 +59,7 @@ def run_program(program: dict[str, Any]) -> Observations:
         except BaseException as exc:  # noqa: BLE001 - SystemExit in a cell is the student's
             cell_errors[chunk["label"]] = error_record(exc)
             traceback.print_exc()
-    observations = probe_module(program["exercise"]).observe(namespace)
+    observations = probe_module(program["exercise"]).observe(namespace, seed)
     observations["cell_errors"] = cell_errors
     return observations
 

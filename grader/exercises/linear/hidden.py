@@ -118,11 +118,11 @@ def _check_output(ev: Evidence, i: int, x: torch.Tensor) -> None:
 
 
 def test_forward(ev: Evidence) -> None:
-    _check_output(ev, 1, forward_inputs()[1])
+    _check_output(ev, 1, forward_inputs(ev.seed)[1])
 
 
 def test_leading_dimensions(ev: Evidence) -> None:
-    for i, x in enumerate(forward_inputs()):
+    for i, x in enumerate(forward_inputs(ev.seed)):
         error = ev.get(f"forward{i}/error")
         if error is not None and i != 1 and ev.get("forward1/error") is None:
             raise Failure(
@@ -134,7 +134,7 @@ def test_leading_dimensions(ev: Evidence) -> None:
 
 
 def test_gradients(ev: Evidence) -> None:
-    x, upstream = grad_case()
+    x, upstream = grad_case(ev.seed)
     ev.need("grad_forward", f"{LAYER} on an input that requires grad")
     check(
         ev.get("grad/requires_grad") is True,
@@ -172,7 +172,7 @@ def test_no_bias(ev: Evidence) -> None:
         isinstance(names, list) and "bias" not in names,
         f"with bias=False, named_parameters() should not list a bias, found {names}",
     )
-    x = forward_inputs()[1]
+    x = forward_inputs(ev.seed)[1]
     out = ev.tensor("nobias/forward/out", f"Linear({IN}, {OUT}, bias=False) on an input of shape {shape(x)}")
     weight = ev.tensor("nobias/weight/value", "the weight of the layer without bias")
     if tuple(weight.shape) == (IN, OUT):

@@ -13,10 +13,10 @@ INIT_SIZES = {"wide": (16, 2000), "mnist": (784, 100)}
 """(in_features, out_features) of layers whose initial values are checked statistically."""
 
 
-def forward_inputs() -> list[torch.Tensor]:
-    return [torch.randn(*lead, IN, generator=generator(300 + i)) * 2 for i, lead in enumerate(LEADING_SHAPES)]
+def forward_inputs(seed: int) -> list[torch.Tensor]:
+    return [torch.randn(*lead, IN, generator=generator(seed, 300 + i)) * 2 for i, lead in enumerate(LEADING_SHAPES)]
 
 
-def grad_case() -> tuple[torch.Tensor, torch.Tensor]:
-    g = generator(400)
+def grad_case(seed: int) -> tuple[torch.Tensor, torch.Tensor]:
+    g = generator(seed, 400)
     return torch.randn(3, IN, generator=g), torch.randn(3, OUT, generator=g)

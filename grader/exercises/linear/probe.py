@@ -39,9 +39,10 @@ def parameter_names(module: nn.Module) -> list[str]:
     return [name for name, _ in module.named_parameters()]
 
 
-def observe(namespace: dict[str, Any]) -> Observations:
+def observe(namespace: dict[str, Any], seed: int) -> Observations:
+    """``seed`` is the batch's secret seed, given only once the student's cells have run."""
     rec = Recorder()
-    cls, layer = construct_module(rec, namespace, SPEC.title, IN, OUT)
+    cls, layer = construct_module(rec, namespace, SPEC.title, IN, OUT, seed=seed)
     if layer is None:
         return rec.data
     describe_attr(rec, "weight", layer, "weight")
@@ -49,8 +50,8 @@ def observe(namespace: dict[str, Any]) -> Observations:
     rec.value("parameters", lambda: parameter_names(layer))
     rec.text("repr", lambda: repr(layer))
 
-    record_forward_cases(rec, layer, forward_inputs())
-    if record_backward(rec, layer, *grad_case()):
+    record_forward_cases(rec, layer, forward_inputs(seed))
+    if record_backward(rec, layer, *grad_case(seed)):
         for name in ("weight", "bias"):
             grad = getattr(getattr(layer, name, None), "grad", None)
             if isinstance(grad, torch.Tensor):
@@ -68,7 +69,7 @@ def observe(namespace: dict[str, Any]) -> Observations:
         describe_attr(rec, "nobias/bias", plain_layer, "bias", values=False)
         rec.value("nobias/parameters", lambda: parameter_names(plain_layer))
         rec.text("nobias/repr", lambda: repr(plain_layer))
-        x = forward_inputs()[1]
+        x = forward_inputs(seed)[1]
         ok, out = rec.attempt("nobias/forward", lambda: plain_layer(x.clone()))
         if ok:
             rec.tensor("nobias/forward/out", out)

@@ -129,6 +129,37 @@ B = torch.randn(4, 2, requires_grad=True)
 MatMul.apply(A, B).sum().backward()
 assert torch.allclose(A.grad, torch.ones(3, 2) @ B.T)
 """),
+    Variant("matmul_needs_input_grad_unpacked", """
+class MatMul(Function):
+    @staticmethod
+    def forward(ctx, X, Y):
+        ctx.save_for_backward(X, Y)
+        return torch.mm(X, Y)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        X, Y = ctx.saved_tensors
+        needs_x, needs_y = ctx.needs_input_grad
+        grad_X = grad_output @ Y.T if needs_x else None
+        grad_Y = X.T @ grad_output if needs_y else None
+        return grad_X, grad_Y
+"""),
+    Variant("matmul_keeps_input_dtype_explicitly", """
+class MatMul(Function):
+    @staticmethod
+    def forward(ctx, X, Y):
+        ctx.save_for_backward(X, Y)
+        return (X @ Y).to(X.dtype)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        X, Y = ctx.saved_tensors
+        if not ctx.needs_input_grad[1]:
+            return grad_output @ Y.T, None
+        if not ctx.needs_input_grad[0]:
+            return None, X.T @ grad_output
+        return grad_output @ Y.T, X.T @ grad_output
+"""),
 ]
 
 MISTAKES = [
@@ -290,4 +321,49 @@ class MatMul(Function):
         X, Y = ctx.saved_tensors
         return Y.T @ grad_output, grad_output @ X.T
 """, expect="factors are in the wrong order"),
+    Variant("matmul_needs_input_grad_swapped", """
+class MatMul(Function):
+    @staticmethod
+    def forward(ctx, X, Y):
+        ctx.save_for_backward(X, Y)
+        return X @ Y
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        X, Y = ctx.saved_tensors
+        grad_X = grad_Y = None
+        if ctx.needs_input_grad[1]:
+            grad_X = grad_output @ Y.T
+        if ctx.needs_input_grad[0]:
+            grad_Y = X.T @ grad_output
+        return grad_X, grad_Y
+""", expect="mixes up which input needs a gradient"),
+    Variant("matmul_single_gradient_in_first_slot", """
+class MatMul(Function):
+    @staticmethod
+    def forward(ctx, X, Y):
+        ctx.save_for_backward(X, Y)
+        return X @ Y
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        X, Y = ctx.saved_tensors
+        if ctx.needs_input_grad[0] and ctx.needs_input_grad[1]:
+            return grad_output @ Y.T, X.T @ grad_output
+        if ctx.needs_input_grad[0]:
+            return grad_output @ Y.T, None
+        return X.T @ grad_output, None
+""", expect="mixes up which input needs a gradient"),
+    Variant("matmul_float32_forward", """
+class MatMul(Function):
+    @staticmethod
+    def forward(ctx, X, Y):
+        ctx.save_for_backward(X, Y)
+        return (X.float() @ Y.float()).to(X.dtype)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        X, Y = ctx.saved_tensors
+        return grad_output @ Y.T, X.T @ grad_output
+""", expect="computes in float32"),
 ]

@@ -7,7 +7,7 @@ import torch
 from grader.judge.evidence import Evidence, Failure, check, close, first_match, max_difference, shape
 from grader.judge.hidden import HiddenTest
 from grader.judge.source_checks import forbidden_uses
-from grader.exercises.matmul.inputs import CASES, case_tensors
+from grader.exercises.matmul.inputs import CASES, GRADCHECK_CASE, case_tensors
 
 DELEGATING = frozenset(
     {"torch.autograd.grad", "torch.autograd.backward", "torch.enable_grad", "torch.set_grad_enabled",
@@ -55,7 +55,7 @@ def test_is_function(ev: Evidence) -> None:
 
 def test_forward(ev: Evidence) -> None:
     for i in range(len(CASES)):
-        X, Y, _ = case_tensors(i)
+        X, Y, _ = case_tensors(ev.seed, i)
         out = ev.tensor(f"case{i}/out", _what(i))
         expected = X @ Y
         check(out.shape == expected.shape, f"{_what(i)} returned shape {shape(out)}; expected {shape(expected)}")
@@ -70,7 +70,7 @@ def _check_gradient(ev: Evidence, name: str) -> None:
         ev.need(f"case{i}/forward", _what(i))
         if f"case{i}/backward/error" in ev:
             raise Failure(_explain_backward(ev, i))
-        X, Y, G = case_tensors(i)
+        X, Y, G = case_tensors(ev.seed, i)
         right = G @ Y.T if name == "x" else X.T @ G
         grad = ev.get(f"case{i}/grad_{name}")
         check(isinstance(grad, torch.Tensor), f"backward returned no gradient for {name.upper()} (None)")
@@ -97,6 +97,76 @@ def test_grad_y(ev: Evidence) -> None:
     _check_gradient(ev, "y")
 
 
+def _partial_backward(ev: Evidence, key: str, when: str, i: int) -> None:
+    """Fail, naming the mistake, when the backward of ``key`` (one input requiring grad) raised."""
+    error = ev.get(f"{key}/backward/error")
+    if error is None:
+        return
+    message = str(error.get("message", "")) if isinstance(error, dict) else ""
+    if "invalid gradient at index" in message:
+        raise Failure(
+            f"{when}, backward returns a gradient of the wrong shape ({message}): it mixes up which input needs a "
+            "gradient; return (grad for X, grad for Y) in that order, None for the one not needed"
+        )
+    raise Failure(f"{when}, " + ev.explain(f"backward of {_what(i)}", error))
+
+
+def test_one_input_requires_grad(ev: Evidence) -> None:
+    """X alone, then Y alone requires grad: a backward that reads ctx.needs_input_grad the wrong
+    way round, or shifts the one gradient it computes into the other slot, is right only when
+    both inputs require grad."""
+    for mode, name, other in (("only_x", "X", "Y"), ("only_y", "Y", "X")):
+        when = f"when only {name} requires grad ({other} does not)"
+        for i in range(len(CASES)):
+            key = f"{mode}{i}"
+            ev.need(f"{key}/forward", f"{_what(i)} {when}")
+            check(ev.get(f"{key}/no_grad_fn") is None, f"{when}, the result of MatMul.apply is not linked to autograd (it has no grad_fn)")
+            _partial_backward(ev, key, when, i)
+            X, Y, G = case_tensors(ev.seed, i)
+            right, others = (G @ Y.T, X.T @ G) if name == "X" else (X.T @ G, G @ Y.T)
+            grad = ev.get(f"{key}/grad_{name.lower()}")
+            check(
+                isinstance(grad, torch.Tensor),
+                f"{when}, backward returns no gradient for {name}: it mixes up which input needs a gradient "
+                f"(ctx.needs_input_grad[0] is X's flag, [1] is Y's); return (grad for X, grad for Y), in that order",
+            )
+            if close(grad, right, rtol=1e-6, atol=1e-8):
+                continue
+            if close(grad, others, rtol=1e-6, atol=1e-8):
+                raise Failure(
+                    f"{when}, backward puts the gradient for {other} in {name}'s place: it mixes up which input needs "
+                    "a gradient; return (grad for X, grad for Y) in that order, None for the one not needed"
+                )
+            raise Failure(
+                f"{when}, the gradient for {name} is wrong for {_what(i)[10:]} (largest difference "
+                f"{max_difference(grad, right):.3g}), though it is right when both require grad"
+            )
+
+
+FLOAT64_RTOL, FLOAT64_ATOL = 1e-10, 1e-12
+"""Any float64 matrix product of these sizes is this exact; a product computed in float32 and
+cast back is off by about 1e-8 relative, float32's rounding of the inputs."""
+
+
+def test_gradcheck(ev: Evidence) -> None:
+    """float64 precision, judged here on the outputs; then torch.autograd.gradcheck as run in
+    the child, which can only add evidence against the answer (its gradients were checked first)."""
+    for i in range(len(CASES)):
+        X, Y, _ = case_tensors(ev.seed, i)
+        out = ev.tensor(f"case{i}/out", _what(i))
+        expected = X @ Y
+        check(
+            close(out, expected, rtol=FLOAT64_RTOL, atol=FLOAT64_ATOL),
+            f"MatMul computes in float32: on float64 inputs its result is off by up to {max_difference(out, expected):.2g}, "
+            "the rounding error of float32 (e.g. X.float() @ Y.float()); compute in the inputs' own dtype, "
+            "or gradcheck's float64 comparison cannot pass",
+        )
+    error = ev.get("gradcheck/error")
+    if error is not None:
+        raise Failure(ev.explain(f"torch.autograd.gradcheck(MatMul.apply, ...) on float64 inputs {shape(CASES[GRADCHECK_CASE][0])} and {shape(CASES[GRADCHECK_CASE][1])}", error))
+    check(ev.get("gradcheck/passed") is True, "torch.autograd.gradcheck did not pass on MatMul in float64")
+
+
 def test_save_for_backward(ev: Evidence) -> None:
     ev.need("case0/forward", _what(0))
     ev.need("case0/saved", "reading the tensors MatMul saved for backward")
@@ -110,9 +180,13 @@ def test_save_for_backward(ev: Evidence) -> None:
 
 
 TESTS = (
-    HiddenTest(test_is_function),
+    HiddenTest(test_is_function, points=0.5),
     HiddenTest(test_forward),
     HiddenTest(test_grad_x),
     HiddenTest(test_grad_y),
-    HiddenTest(test_save_for_backward, requires=('forward',)),
+    HiddenTest(test_one_input_requires_grad, points=0.5, requires=("grad_x", "grad_y")),
+    HiddenTest(test_gradcheck, points=0.5, requires=("forward", "grad_x", "grad_y")),
+    HiddenTest(test_save_for_backward, points=0.5, requires=("forward",)),
 )
+"""Points add up to the spec's 5. The two tests that only one-input gradients and float64
+precision reveal count once the gradients themselves are right, so no mistake is paid twice."""

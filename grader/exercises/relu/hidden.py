@@ -21,7 +21,7 @@ FORBIDDEN_OPS = FORBIDDEN | {"torch._C._nn.relu", "aten.relu", "aten.relu_", "at
 
 def _outputs(ev: Evidence) -> list[tuple[torch.Tensor, torch.Tensor]]:
     pairs = []
-    for i, x in enumerate(forward_inputs()):
+    for i, x in enumerate(forward_inputs(ev.seed)):
         what = f"ReLU on an input of shape {shape(x)}"
         pairs.append((x, ev.tensor(f"forward{i}/out", what)))
     return pairs
@@ -69,7 +69,7 @@ def test_keeps_dtype(ev: Evidence) -> None:
 
 
 def test_input_unchanged(ev: Evidence) -> None:
-    for i, x in enumerate(forward_inputs()):
+    for i, x in enumerate(forward_inputs(ev.seed)):
         ev.need(f"forward{i}", f"ReLU on an input of shape {shape(x)}")
         check(
             not ev.get(f"forward{i}/input_changed", False),
@@ -79,7 +79,7 @@ def test_input_unchanged(ev: Evidence) -> None:
 
 
 def test_gradient(ev: Evidence) -> None:
-    x, upstream = grad_case()
+    x, upstream = grad_case(ev.seed)
     ev.need("grad_forward", "ReLU on an input that requires grad")
     check("grad/requires_grad" in ev, "ReLU did not return a tensor for an input that requires grad")
     check(

@@ -71,7 +71,7 @@ def test_layer_sizes(ev: Evidence) -> None:
 
 def test_image_batches(ev: Evidence) -> None:
     for label in ("one_image", "images"):
-        x = forward_inputs()[label]
+        x = forward_inputs(ev.seed)[label]
         error = ev.get(f"forward_{label}/error")
         if error is not None and ev.get("forward_flat/error") is None:
             raise Failure(
@@ -90,7 +90,7 @@ def test_logits(ev: Evidence) -> None:
     layers = _layers(ev)
     check([tuple(w.shape) for w, _ in layers] == SIZES, f"cannot check the output: the layers are {_describe(layers)}")
     (w1, b1), (w2, b2) = layers
-    x = forward_inputs()["images"]
+    x = forward_inputs(ev.seed)["images"]
     out = ev.tensor("forward_images/out", f"SimpleMLP on images of shape {shape(x)}")
     flat = x.reshape(x.shape[0], -1)
     b1 = b1 if b1 is not None else torch.zeros(w1.shape[0])

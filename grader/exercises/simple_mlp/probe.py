@@ -44,9 +44,10 @@ def _watching_calls(model: nn.Module, namespace: dict[str, Any], calls: list[lis
         handle.remove()
 
 
-def observe(namespace: dict[str, Any]) -> Observations:
+def observe(namespace: dict[str, Any], seed: int) -> Observations:
+    """``seed`` is the batch's secret seed, given only once the student's cells have run."""
     rec = Recorder()
-    _, model = construct_module(rec, namespace, SPEC.title)
+    _, model = construct_module(rec, namespace, SPEC.title, seed=seed)
     if model is None:
         return rec.data
 
@@ -66,7 +67,7 @@ def observe(namespace: dict[str, Any]) -> Observations:
     rec.attempt("structure", structure)
     rec.text("repr", lambda: repr(model))
 
-    for label, x in forward_inputs().items():
+    for label, x in forward_inputs(seed).items():
         calls: list[list[str]] = []
         with _watching_calls(model, namespace, calls):
             ok, out = recorded(rec, f"forward_{label}", lambda: model(x.clone()))
@@ -74,7 +75,7 @@ def observe(namespace: dict[str, Any]) -> Observations:
         if ok:
             rec.tensor(f"forward_{label}/out", out)
 
-    x = forward_inputs()["images"]
+    x = forward_inputs(seed)["images"]
     ok, out = rec.attempt("grad_forward", lambda: model(x.clone()))
     if ok and isinstance(out, torch.Tensor):
         rec["grad/requires_grad"] = bool(out.requires_grad)
