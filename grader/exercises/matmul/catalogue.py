@@ -366,4 +366,19 @@ class MatMul(Function):
         X, Y = ctx.saved_tensors
         return grad_output @ Y.T, X.T @ grad_output
 """, expect="computes in float32"),
+    Variant("matmul_backward_calls_a_graph_node", """
+class MatMul(Function):
+    @staticmethod
+    def forward(ctx, X, Y):
+        ctx.save_for_backward(X, Y)
+        return X @ Y
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        X, Y = ctx.saved_tensors
+        with torch.autograd.grad_mode.enable_grad():
+            Z = torch.mm(X.detach().requires_grad_(), Y.detach().requires_grad_())
+        grad_X, grad_Y = Z.grad_fn(grad_output)
+        return grad_X, grad_Y
+""", expect="delegates to autograd"),
 ]

@@ -11,8 +11,12 @@ from grader.exercises.matmul.inputs import CASES, GRADCHECK_CASE, case_tensors
 
 DELEGATING = frozenset(
     {"torch.autograd.grad", "torch.autograd.backward", "torch.enable_grad", "torch.set_grad_enabled",
-     "torch.func.vjp", "torch.autograd.functional.vjp", "torch.Tensor.backward"}
+     "torch.autograd.enable_grad", "torch.autograd.set_grad_enabled", "torch.autograd.grad_mode.enable_grad",
+     "torch.autograd.grad_mode.set_grad_enabled", "torch.func.vjp", "torch.autograd.functional.vjp",
+     "torch.Tensor.backward"}
 )
+DELEGATING_METHODS = frozenset({"backward", "grad_fn", "next_functions"})
+"""``z.backward()``, or calling a graph node directly (``z.grad_fn(g)``), which no recorder sees."""
 DELEGATING_OPS = frozenset({"torch.autograd.grad", "torch.autograd.backward", "torch.Tensor.backward"})
 """Calls inside backward that hand the work to autograd (entering no_grad, as
 once_differentiable does, is not among them)."""
@@ -46,7 +50,7 @@ def test_is_function(ev: Evidence) -> None:
     check(ev.get("own_backward") is True, "MatMul has no backward of its own; write the staticmethod backward(ctx, grad_output)")
     ev.need("case0/forward", _what(0))
     check(ev.get("case0/no_grad_fn") is None, "the result of MatMul.apply is not linked to autograd (it has no grad_fn)")
-    used = forbidden_uses(ev.source, ev.ops("backward"), DELEGATING, frozenset({"backward"}), DELEGATING_OPS, within="MatMul")
+    used = forbidden_uses(ev.source, ev.ops("backward"), DELEGATING, DELEGATING_METHODS, DELEGATING_OPS, within="MatMul")
     check(
         not used,
         f"MatMul's backward delegates to autograd ({', '.join(used)}); compute the gradients yourself with matrix products",
