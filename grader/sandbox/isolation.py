@@ -23,8 +23,10 @@ import grader
 from grader.exercises import child_side_paths
 
 PACKAGE_DIR = Path(grader.__file__).resolve().parent
-SERVER_CAPABILITIES = ("CAP_SETUID", "CAP_SETGID", "CAP_CHOWN", "CAP_KILL", "CAP_DAC_OVERRIDE", "CAP_FOWNER")
-"""Enough to give each job its own user and clean up after it; everything else is dropped."""
+SERVER_CAPABILITIES = ("CAP_SETUID", "CAP_SETGID", "CAP_CHOWN", "CAP_KILL", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_SYS_ADMIN")
+"""Enough to give each job its own user and clean up after it; everything else is dropped.
+CAP_SYS_ADMIN only lets the server hide other processes from jobs (``procfs``), and the
+server drops it before it runs anything else."""
 JOB_UID_BASE = 61000
 """Jobs run as JOB_UID_BASE + a number per worker: users that own nothing on the machine."""
 CGROUP_MOUNT = "/run/grader-cgroup"

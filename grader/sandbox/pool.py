@@ -59,6 +59,7 @@ class _ForkServer:
             "limits": limits.to_json(),
             "uid": job_uid(slot) if confinement.root else None,
             "keep_bytes": settings.max_output_chars,
+            "hide_processes": bool(confinement.bwrap and confinement.root),
         }
         if confinement.bwrap:
             mounts = {}
