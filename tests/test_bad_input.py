@@ -7,7 +7,7 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook
 
-from grader import feedback, gradebook
+from grader import feedback, gradebook, reports
 from grader.api import grade
 from grader.config import Settings
 from grader.fill import filled_notebook, write_submission
@@ -86,3 +86,14 @@ def test_an_answer_too_long_to_check_scores_zero_and_costs_nothing_else(tmp_path
     modules = next(r for r in grade([tmp_path], settings) if r.assignment == "01_modules")
     assert modules.exercise("relu").score == 0 and "characters long" in modules.exercise("relu").tests[0].message
     assert modules.exercise("linear").score == points("linear")
+
+
+def test_unprintable_text_from_student_code_reaches_json_and_feedback_cleaned(tmp_path: Path, settings: Settings) -> None:
+    """A lone surrogate and terminal escapes in an exception message once crashed feedback writing."""
+    raising = "class ReLU(nn.Module):\n    def forward(self, x):\n        raise ValueError('\\ud800 \\x1b[2J gone')\n"
+    build_submissions(tmp_path / "submitted", {"odd": {**reference_answers(), "relu": raising}}, settings)
+    results = grade([tmp_path / "submitted"], settings)
+    written = feedback.write_all(results, tmp_path / "feedback")
+    text = "".join(path.read_text(encoding="utf-8") for path in written) + reports.json_report(results, seed=1)
+    assert "ValueError" in text and "gone" in text
+    assert "\x1b" not in text and "\ud800" not in text
