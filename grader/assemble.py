@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from grader.exercises import EXERCISES
+from grader.magics import BODY_MAGICS
 from grader.records import Chunk, Program
 from grader.references import Cell, instructor_cells, reference_answer, strip_solution_markers
 
@@ -53,10 +54,6 @@ def earlier_references(solutions_dir: Path, exercise_id: str) -> dict[str, str]:
             + "del _scope\n"
         )
     return found
-
-
-BODY_MAGICS = frozenset({"time", "timeit", "capture"})
-"""Cell magics that only run their body (and time or capture it): the body is the answer."""
 
 
 def _indent(line: str) -> str:

@@ -20,21 +20,26 @@ from grader.assemble import earlier_references
 from grader.config import Settings
 from grader.exercises import EXERCISES, Exercise
 from grader.judge import judge
+from grader.judge.rules import violations
 from grader.judge.schema import validate
 from grader.probes import probe_module
 from grader.records import ExerciseResult
 from grader.references import reference_answer
 
 
-def _cell_source(namespace: dict[str, Any], class_name: str) -> str:
-    """The most recent executed cell that defines ``class_name`` (IPython keeps them in ``In``)."""
+DEFINITIONS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def _cell_source(namespace: dict[str, Any], name: str) -> str:
+    """The most recent executed cell that defines the class or function ``name`` (IPython keeps
+    them in ``In``, magics already translated)."""
     history = namespace.get("In")
     for source in reversed(history if isinstance(history, list) else []):
         try:
             tree = ast.parse(source)
         except SyntaxError:
             continue
-        if any(isinstance(node, ast.ClassDef) and node.name == class_name for node in tree.body):
+        if any(isinstance(node, DEFINITIONS) and node.name == name for node in tree.body):
             return source
     return ""
 
@@ -95,3 +100,15 @@ def grade_in_kernel(exercise_id: str, namespace: dict[str, Any], seed: int | Non
     result = judge(exercise, observations, _cell_source(namespace, exercise.title), seed=settings.seed)
     print(describe(result))
     return result.score
+
+
+def check_rules(exercise_id: str, namespace: dict[str, Any]) -> bool:
+    """For a visible check: say before submission what grading would refuse unrun, with the
+    same rules (``grader.judge.rules``) read from the answer cell the kernel last ran."""
+    exercise = EXERCISES[exercise_id]
+    found = violations(_cell_source(namespace, exercise.title), exercise.names)
+    for violation in found:
+        print(f"Rule broken in your {exercise.title} cell: {violation}.")
+    if found:
+        print(f"Graded as it is, {exercise.title} would score 0 points without being run: change those lines.")
+    return not found

@@ -46,3 +46,24 @@ def test_release_notebook_fails_only_where_work_is_missing(assignment: str) -> N
     exercises = ASSIGNMENTS[assignment].exercises
     assert set(errors) == {f"check_{e}" for e in exercises}
     assert all(message.startswith("NotImplementedError") for message in errors.values())
+
+
+def test_a_visible_check_warns_about_an_answer_that_breaks_the_rules(tmp_path: Path) -> None:
+    """The rules are told before submission, in the kernel, with the words grading would use."""
+    from grader.fill import filled_notebook
+
+    answer = (
+        "import os\n\n"
+        "class ReLU(nn.Module):\n"
+        "    def forward(self, x):\n"
+        "        return x.clamp(min=0)\n"
+    )
+    notebook = filled_notebook(ROOT / "exercises", "01_modules", {"relu": answer})
+    path = tmp_path / "01_modules.ipynb"
+    nbformat.write(notebook, path)
+    executed = _execute(path)
+    check = next(c for c in executed.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "check_relu")
+    printed = "".join(o.get("text", "") for o in check.outputs if o.get("output_type") == "stream")
+    assert "Rule broken in your ReLU cell: import os (line 1): answers may import only" in printed
+    assert "would score 0 points" in printed
+    assert "ReLU passes the visible checks." in printed  # the behaviour itself is right

@@ -57,8 +57,10 @@ def _solution_lines() -> set[str]:
 @pytest.mark.parametrize("assignment", sorted(ASSIGNMENTS))
 def test_release_holds_no_solution_code_and_no_hidden_tests(assignment: str) -> None:
     text = (RELEASE / assignment / ASSIGNMENTS[assignment].filename).read_text(encoding="utf-8")
-    for secret in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "grade_in_kernel", "from grader", "import grader"):
+    for secret in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "grade_in_kernel", "import grader"):
         assert secret not in text
+    imports = {line.strip() for line in text.replace("\\n", "\n").splitlines() if "from grader" in line}
+    assert imports == {'"    from grader.inkernel import check_rules'}, "the release uses the grader for its rule check only"
     code_lines = {
         line.strip()
         for cell in release_cells(RELEASE, assignment) if cell.cell_type == "code"

@@ -8,6 +8,7 @@ import pytest
 
 from grader.api import grade
 from grader.config import Settings
+from grader.magics import BODY_MAGICS
 from grader.sandbox.limits import Limits
 from tests.conftest import GradeStudents, build_submissions, points, reference_answers, scores_with
 
@@ -144,8 +145,9 @@ def test_ipython_magics_in_an_answer_cell_are_harmless(grade_students: GradeStud
     assert refused.score == 0 and "may not use shell commands" in refused.tests[0].message
 
 
-def test_cell_magics_that_run_their_body_still_run_it(grade_students: GradeStudents) -> None:
-    results = grade_students({"timer": {**reference_answers(), "relu": "%%time\n" + RELU_OK}})
+@pytest.mark.parametrize("magic", sorted(BODY_MAGICS))
+def test_cell_magics_that_run_their_body_still_run_it(grade_students: GradeStudents, magic: str) -> None:
+    results = grade_students({"timer": {**reference_answers(), "relu": f"%%{magic}\n" + RELU_OK}})
     assert results[("timer", "01_modules")].exercise("relu").score == points("relu")
 
 

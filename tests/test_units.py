@@ -60,6 +60,7 @@ def test_source_notebook_has_the_units_cells_and_points(exercise: str) -> None:
     assert set(spec.names) <= defined, f"the reference answer must define {spec.names}"
     assert hidden.grade and hidden.locked and hidden.points == spec.points
     assert f'grade_in_kernel("{exercise}", globals())' in hidden.source
+    assert f'check_rules("{exercise}", globals())' in cells[f"check_{exercise}"].source, "the visible check warns about the rules"
     assert f"({spec.points:g} points)" in hidden.source
     task = next((c for c in cells.values() if c.cell_type == "markdown" and f"`{spec.title}`" in c.source.splitlines()[0]), None)
     assert task is not None and f"({spec.points:g} points)" in task.source.splitlines()[0]

@@ -49,7 +49,7 @@ def assignment_for_filename(filename: str) -> Assignment | None:
 
 
 CHILD_SIDE_SHARED = (
-    "__init__.py", "records.py", "text.py", "probes", "sandbox",
+    "__init__.py", "records.py", "text.py", "magics.py", "probes", "sandbox",
     "exercises/__init__.py", "exercises/spec.py", "exercises/builders.py",
 )
 CHILD_SIDE_UNIT_FILES = ("__init__.py", "inputs.py", "probe.py")

@@ -56,7 +56,7 @@ OUT_OF_BOUNDS = OUT_OF_BOUNDS_MODULES | frozenset(
 PLAIN_DUNDERS = frozenset({"__init__", "__name__", "__qualname__", "__class__", "__doc__"})
 ALLOWED_LINE_MAGICS = frozenset({"time", "timeit", "matplotlib", "pinfo", "pinfo2", "who", "whos", "autoreload"})
 ALLOWED_CELL_MAGICS: frozenset[str] = frozenset()
-"""None: %%time, %%timeit and %%capture are unwrapped to their body before the check (see
+"""None: %%time, %%timeit, %%capture and %%prun (``grader.magics``) are unwrapped to their body before the check (see
 ``as_python``), so what they run is checked like any other code."""
 MODULE_ROOTS = frozenset({"torch", "nn", "F", "np", "numpy", "math", "einops", "functional", "init"})
 """Names that stand for modules in the notebooks; assigning to their attributes patches them."""

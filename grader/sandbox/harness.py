@@ -11,15 +11,13 @@ from typing import Any
 import torch
 
 from grader.exercises import EXERCISES
+from grader.magics import BODY_MAGICS
 from grader.probes import probe_module
 from grader.probes.common import Observations, error_record
 from grader.records import SCHEMA_VERSION
 
 RESULT_FD = 3
 """The child writes its observations to this descriptor, a pipe its fork server reads."""
-
-
-CELL_MAGICS_THAT_RUN_THEIR_BODY = frozenset({"time", "timeit", "capture", "prun", "debug"})
 
 
 class _NoShell:
@@ -30,7 +28,7 @@ class _NoShell:
         self._namespace = namespace
 
     def run_cell_magic(self, name: str, line: str, cell: str) -> None:
-        if name in CELL_MAGICS_THAT_RUN_THEIR_BODY:
+        if name in BODY_MAGICS:
             exec(compile(cell, f"<%%{name} cell>", "exec"), self._namespace)
 
     def __getattr__(self, name: str) -> Any:

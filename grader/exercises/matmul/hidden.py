@@ -45,9 +45,12 @@ def _explain_backward(ev: Evidence, i: int) -> str:
     return ev.explain(f"backward of {_what(i)}", error)
 
 
+NO_BACKWARD = "MatMul has no backward of its own; write the staticmethod backward(ctx, grad_output)"
+
+
 def test_is_function(ev: Evidence) -> None:
     """A MatMul that is no Function at all never gets here: the judge stops at that first."""
-    check(ev.get("own_backward") is True, "MatMul has no backward of its own; write the staticmethod backward(ctx, grad_output)")
+    check(ev.get("own_backward") is True, NO_BACKWARD)
     ev.need("case0/forward", _what(0))
     check(ev.get("case0/no_grad_fn") is None, "the result of MatMul.apply is not linked to autograd (it has no grad_fn)")
     used = forbidden_uses(ev.source, ev.ops("backward"), DELEGATING, DELEGATING_METHODS, DELEGATING_OPS, within="MatMul")
@@ -70,6 +73,7 @@ def test_forward(ev: Evidence) -> None:
 
 
 def _check_gradient(ev: Evidence, name: str) -> None:
+    check(ev.get("own_backward") is not False, NO_BACKWARD)
     for i in range(len(CASES)):
         ev.need(f"case{i}/forward", _what(i))
         if f"case{i}/backward/error" in ev:
@@ -184,10 +188,10 @@ def test_save_for_backward(ev: Evidence) -> None:
 
 
 TESTS = (
-    HiddenTest(test_is_function, points=0.5),
     HiddenTest(test_forward),
     HiddenTest(test_grad_x),
     HiddenTest(test_grad_y),
+    HiddenTest(test_is_function, points=0.5, requires=("forward", "grad_x", "grad_y")),  # self-reported facts
     HiddenTest(test_one_input_requires_grad, points=0.5, requires=("grad_x", "grad_y")),
     HiddenTest(test_gradcheck, points=0.5, requires=("forward", "grad_x", "grad_y")),
     HiddenTest(test_save_for_backward, points=0.5, requires=("forward",)),

@@ -107,6 +107,23 @@ class ReLU(nn.Module):
     def forward(self, x):
         return F.relu(x)
 """, expect="uses PyTorch's own relu"),
+    Variant("relu_functional_threshold", """
+import torch.nn.functional as F
+
+
+class ReLU(nn.Module):
+    def forward(self, x):
+        return F.threshold(x, 0.0, 0.0)
+""", expect="uses PyTorch's own relu"),
+    Variant("relu_nn_threshold", """
+class ReLU(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.cut = nn.Threshold(0.0, 0.0)
+
+    def forward(self, x):
+        return self.cut(x)
+""", expect="uses PyTorch's own relu"),
     Variant("relu_torch_relu", """
 class ReLU(nn.Module):
     def forward(self, x):

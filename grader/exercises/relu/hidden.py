@@ -14,9 +14,15 @@ FORBIDDEN = frozenset(
         "torch.relu", "torch.relu_", "torch.nn.functional.relu", "torch.nn.functional.relu_",
         "torch.nn.ReLU", "torch.nn.modules.activation.ReLU", "torch.Tensor.relu", "torch.Tensor.relu_",
         "torch.ops.aten.relu", "torch.ops.aten.relu_",
+        # relu under another name: threshold(x, 0, 0) is the same function, and PyTorch's own
+        "torch.threshold", "torch.threshold_", "torch.nn.functional.threshold", "torch.nn.functional.threshold_",
+        "torch.nn.Threshold", "torch.nn.modules.activation.Threshold",
     }
 )
-FORBIDDEN_OPS = FORBIDDEN | {"torch._C._nn.relu", "aten.relu", "aten.relu_", "aten.relu.default", "aten.relu_.default"}
+FORBIDDEN_OPS = FORBIDDEN | {
+    "torch._C._nn.relu", "aten.relu", "aten.relu_", "aten.relu.default", "aten.relu_.default",
+    "aten.threshold", "aten.threshold.default", "aten.threshold_", "aten.threshold_.default",
+}
 
 
 def _outputs(ev: Evidence) -> list[tuple[torch.Tensor, torch.Tensor]]:
@@ -102,10 +108,11 @@ def test_no_builtin_relu(ev: Evidence) -> None:
     ev.need("forward0", f"ReLU on an input of shape {shape(SHAPES[0])}")
     steps = [f"forward{i}" for i in range(len(SHAPES))]
     used = forbidden_uses(ev.source, [*ev.ops(*steps), *ev.get("ancestry", [])], FORBIDDEN, frozenset({"relu", "relu_"}), FORBIDDEN_OPS, within="ReLU")
+    alias = "; threshold(x, 0, 0) is relu under another name" if any("threshold" in name.lower() for name in used) else ""
     check(
         not used,
-        f"ReLU uses PyTorch's own relu ({', '.join(used)}); the exercise is to write it yourself, e.g. with "
-        "clamp, torch.where or torch.maximum",
+        f"ReLU uses PyTorch's own relu ({', '.join(used)}{alias}); the exercise is to write it yourself, e.g. "
+        "with clamp, torch.where or torch.maximum",
     )
 
 
