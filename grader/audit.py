@@ -18,6 +18,7 @@ from grader.config import Settings
 from grader.exercises import EXERCISES
 from grader.exercises.variants import Variant, load_catalogue
 from grader.fill import filled_notebook, write_submission
+from grader.judge.rules import TAMPERING
 from grader.records import ExerciseResult, SubmissionResult
 from grader.references import reference_answer
 
@@ -87,6 +88,11 @@ class ExerciseAudit:
         return [o for o in self.mistakes if not o.full_marks]
 
     @property
+    def tampering(self) -> list[Outcome]:
+        """Caught mistakes whose message tells the instructor that tampering is suspected."""
+        return [o for o in self.caught if any(TAMPERING.lower() in t.message.lower() for t in o.result.tests)]
+
+    @property
     def unnamed(self) -> list[Outcome]:
         """Mistakes that lose points, but whose messages lack the phrase that names them."""
         return [o for o in self.caught if not o.named]
@@ -125,6 +131,7 @@ class ExerciseAudit:
             "accepted": len(self.accepted),
             "mistakes": len(self.mistakes),
             "caught": len(self.caught),
+            "tampering": len(self.tampering),
             "kills": self.kills,
             "idle_tests": self.idle_tests,
             "unnamed": [o.variant.name for o in self.unnamed],

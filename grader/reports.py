@@ -47,6 +47,7 @@ def audit_table(audits: list[ExerciseAudit]) -> str:
             f"  reference                 {a.reference.score:g}/{a.reference.max_score:g}",
             f"  correct answers accepted  {len(a.accepted)}/{len(a.correct)}",
             f"  mistakes caught           {len(a.caught)}/{len(a.mistakes)}",
+            f"  tampering suspected       {len(a.tampering)} of them",
             f"  {'hidden test'.ljust(width)}  catches",
         ]
         for test, killed in kills.items():

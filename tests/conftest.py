@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import pytest
 
@@ -59,6 +59,21 @@ def _session_seed() -> int:
 
 def pytest_report_header(config: pytest.Config) -> str:
     return f"grading seed {_session_seed()} (set NN_WORKBOOK_TEST_SEED to reproduce)"
+
+
+AUDITS = pytest.StashKey[dict]()
+"""The catalogue audits of this run, for the summary at its end."""
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    audits = config.stash.get(AUDITS, {})
+    if audits:
+        counts = [(len(a.accepted), len(a.correct), len(a.caught), len(a.mistakes), len(a.tampering)) for a in audits.values()]
+        accepted, correct, caught, mistakes, tampering = (sum(column) for column in zip(*counts))
+        terminalreporter.write_line(
+            f"catalogue of {len(audits)} exercises: {accepted}/{correct} correct answers accepted, "
+            f"{caught}/{mistakes} mistakes caught, {tampering} of them with tampering suspected"
+        )
 
 
 def pytest_configure(config: pytest.Config) -> None:

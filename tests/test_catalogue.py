@@ -22,7 +22,7 @@ from grader.exercises.variants import Variant, load_catalogue
 from grader.inkernel import grade_in_kernel
 from grader.judge.rules import violations
 from grader.references import instructor_cells
-from tests.conftest import reference_answers
+from tests.conftest import AUDITS, reference_answers
 
 CATALOGUES = {e: load_catalogue(e) for e in COURSE_ORDER}
 CORRECT = [v for c in CATALOGUES.values() for v in c.correct]
@@ -47,7 +47,9 @@ def audits(request: pytest.FixtureRequest, settings: Settings) -> dict[str, Exer
                 wanted.add(value.exercise)
             elif isinstance(value, str) and value in EXERCISES:
                 wanted.add(value)
-    return {a.exercise: a for a in audit([e for e in COURSE_ORDER if e in wanted], settings)}
+    audits = {a.exercise: a for a in audit([e for e in COURSE_ORDER if e in wanted], settings)}
+    request.config.stash[AUDITS] = audits
+    return audits
 
 
 def _outcome(audits: dict[str, ExerciseAudit], variant: Variant) -> Outcome:

@@ -62,6 +62,10 @@ MODULE_ROOTS = frozenset({"torch", "nn", "F", "np", "numpy", "math", "einops", "
 """Names that stand for modules in the notebooks; assigning to their attributes patches them."""
 
 
+TAMPERING = "Tampering suspected"
+"""How a message tells the instructor that an answer reached around the grader or PyTorch."""
+
+
 @dataclass(frozen=True)
 class Violation:
     construct: str
@@ -293,5 +297,5 @@ def describe(found: list[Violation], title: str) -> str:
     """One message for the student and the instructor: the first violations, each with its rule."""
     shown = "; ".join(str(v) for v in found[:3])
     more = f" (and {len(found) - 3} more)" if len(found) > 3 else ""
-    suspicion = " Tampering suspected: this reaches around the grader or PyTorch." if any(v.tampering for v in found) else ""
+    suspicion = f" {TAMPERING}: this reaches around the grader or PyTorch." if any(v.tampering for v in found) else ""
     return f"{title} breaks the rules for answer cells, so it was not run: {shown}{more}.{suspicion}"
