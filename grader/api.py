@@ -8,8 +8,10 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Protocol
 
 from grader.assemble import as_python, assemble, earlier_references
+from grader.cache import ResultCache, job_key
 from grader.config import Settings
 from grader.discover import Target, discover
 from grader.exercises import EXERCISES, assignment_for_filename
@@ -148,9 +150,22 @@ def _progress(read: list[Submission | SubmissionResult], jobs: list[_Job], finis
     )
 
 
-def grade_targets(targets: list[Target], settings: Settings) -> list[SubmissionResult]:
+class Progress(Protocol):
+    """Told how many jobs a batch runs, then of each one as it finishes (from worker threads)."""
+
+    def start(self, jobs: int) -> None: ...
+
+    def advance(self) -> None: ...
+
+
+def grade_targets(
+    targets: list[Target], settings: Settings, *, cache: ResultCache | None = None, force: bool = False,
+    progress: Progress | None = None,
+) -> list[SubmissionResult]:
     """Grade one batch. Give ``settings`` a seed (``Settings.with_batch_seed``) to know the
-    batch's seed, e.g. for its report; without one, a fresh secret seed is drawn here."""
+    batch's seed, e.g. for its report; without one, a fresh secret seed is drawn here.
+    With a ``cache``, jobs whose key it holds are not run (unless ``force``), and every new
+    result is stored in it."""
     settings = settings.with_batch_seed()
     assert settings.seed is not None
     read = [_read(target, settings) for target in targets]
@@ -165,15 +180,38 @@ def grade_targets(targets: list[Target], settings: Settings) -> list[SubmissionR
                 decided[index], new_jobs = {e: all_failed(e, "internal grader problem: this answer could not be prepared for testing; please tell the instructor") for e in item.assignment.exercises}, []
             jobs.extend(replace(job, program=job.program.with_seed(settings.seed)) for job in new_jobs)
 
+    ran_anew: set[int] = set()
+    if cache is not None:
+        keys = [job_key(job.program, settings) for job in jobs]
+        stored = [None if force else cache.get(key) for key in keys]
+        for job, result in zip(jobs, stored):
+            if result is not None:
+                decided[job.submission][job.exercise] = result
+        to_run = [(job, key) for job, key, result in zip(jobs, keys, stored) if result is None]
+    else:
+        to_run = [(job, "") for job in jobs]
+    jobs = [job for job, _ in to_run]
+    if progress is not None:
+        progress.start(len(jobs))
     if jobs:
         finished: list[int] = []
+
+        def done(index: int) -> None:
+            finished.append(index)
+            if progress is not None:
+                progress.advance()
+
         try:
             with Sandbox(settings) as sandbox:
-                outcomes = sandbox.run_all([job.program for job in jobs], on_done=finished.append)
+                outcomes = sandbox.run_all([job.program for job in jobs], on_done=done)
         except KeyboardInterrupt:
             raise Interrupted(_progress(read, jobs, finished)) from None
-        for job, outcome in zip(jobs, outcomes):
-            decided[job.submission][job.exercise] = _verdict(job, outcome, settings)
+        verdicts = [_verdict(job, outcome, settings) for job, outcome in zip(jobs, outcomes)]
+        for job, verdict in zip(jobs, verdicts):
+            decided[job.submission][job.exercise] = verdict
+            ran_anew.add(job.submission)
+        if cache is not None:
+            cache.put_all([(key, verdict) for (_, key), verdict in zip(to_run, verdicts)])
 
     return [
         item if isinstance(item, SubmissionResult) else SubmissionResult(
@@ -184,12 +222,16 @@ def grade_targets(targets: list[Target], settings: Settings) -> list[SubmissionR
             status="graded",
             exercises=tuple(decided[index][e] for e in item.assignment.exercises),
             notes=_notes(item),
+            reused=index not in ran_anew and any(decided[index][e].reused for e in item.assignment.exercises),
         )
         for index, item in enumerate(read)
     ]
 
 
-def grade(paths: list[Path], settings: Settings | None = None) -> list[SubmissionResult]:
+def grade(
+    paths: list[Path], settings: Settings | None = None, *, cache: ResultCache | None = None, force: bool = False,
+    progress: Progress | None = None,
+) -> list[SubmissionResult]:
     """Grade notebooks and nbgrader-layout directories; raises ``BadPath`` for paths that name nothing."""
-    return grade_targets(discover(paths), settings or Settings())
+    return grade_targets(discover(paths), settings or Settings(), cache=cache, force=force, progress=progress)
 

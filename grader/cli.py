@@ -11,7 +11,7 @@ import signal
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from grader.config import Settings
 from grader.exercises import COURSE_ORDER
@@ -61,8 +61,13 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--workers", type=_positive(int, "a whole number"), help=f"children grading side by side (default {Settings().workers})")
     g.add_argument("--timeout", type=_positive(float, "a number of seconds"), help=f"seconds allowed per exercise (default {Limits.wall_seconds:g})")
     g.add_argument("--seed", type=_seed, help=(
-        "seed of the probes' inputs (default: a fresh secret one per batch); the JSON report gives each batch's, "
-        "so grading again with it reproduces the batch"))
+        "seed of the probes' inputs (default: a fresh secret one per batch, or the cache's); the JSON report gives "
+        "each batch's, so grading again with it reproduces the batch"))
+    g.add_argument("--cache", metavar="FILE", type=Path, help=(
+        "regrade incrementally: reuse the results stored in this file (SQLite, created if missing) for every "
+        "answer that is unchanged under unchanged tests and settings, and store the new ones; its seed is used "
+        "unless --seed is given"))
+    g.add_argument("--force", action="store_true", help="with --cache: grade everything anew (and refresh the cache)")
 
     a = commands.add_parser("audit", help="prove the hidden tests against each exercise's catalogue", description=(
         "Grade each exercise's catalogue of correct answers and known mistakes (grader/exercises/<id>/catalogue.py) "
@@ -88,8 +93,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    settings = Settings()
+def _settings(args: argparse.Namespace, seed: int | None = None) -> Settings:
+    settings = Settings(seed=seed)
     if getattr(args, "workers", None):
         settings = replace(settings, workers=args.workers)
     if getattr(args, "timeout", None):
@@ -99,12 +104,44 @@ def _settings(args: argparse.Namespace) -> Settings:
     return settings.with_batch_seed()
 
 
+class _ProgressBar:
+    """Jobs done, rate and time left on stderr (tqdm), for a person watching a terminal."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+
+    def start(self, jobs: int) -> None:
+        from tqdm import tqdm
+
+        self._bar = tqdm(total=jobs, unit="job", desc="grading", file=sys.stderr, dynamic_ncols=True, leave=False)
+
+    def advance(self) -> None:
+        self._bar.update(1)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
 def _grade(args: argparse.Namespace) -> int:
     from grader import feedback, reports
     from grader.api import grade
+    from grader.cache import ResultCache
 
-    settings = _settings(args)
-    results = grade(args.paths, settings)
+    cache = ResultCache(args.cache) if args.cache else None
+    settings = _settings(args, cache.batch_seed() if cache and args.seed is None else None)
+    watching = not args.json and sys.stdout.isatty() and sys.stderr.isatty()
+    bar = _ProgressBar() if watching else None
+    try:
+        results = grade(args.paths, settings, cache=cache, force=args.force, progress=bar)
+    finally:
+        if bar:
+            bar.close()
+        if cache:
+            cache.close()
+    if cache:
+        reused = sum(r.reused for r in results)
+        print(f"{reused} of {len(results)} submission(s) reused from {args.cache}", file=sys.stderr)
     if args.gradebook:
         from grader import gradebook  # nbgrader's database layer costs about 0.5 s to import
 
@@ -164,8 +201,12 @@ def _interrupt(signum: int, _frame: object) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "grade" and args.force and not args.cache:
+        parser.error("--force regrades what a cache holds: give it with --cache FILE")
     from grader.api import Interrupted
+    from grader.cache import CacheError
     from grader.discover import BadPath
     from grader.sandbox.pool import SandboxError
 
@@ -179,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("grading interrupted before any job had started; nothing was recorded", file=sys.stderr)
         return 130
-    except BadPath as problem:
+    except (BadPath, CacheError) as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 2
     except SandboxError as problem:

@@ -26,8 +26,8 @@ class Settings:
     """The instructor's nbgrader source notebooks (locked cells and reference answers)."""
     release_dir: Path = field(default_factory=_default_release_dir)
     """The student release: its solution cells are the stubs that mean 'not attempted'."""
-    workers: int = field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)))
-    """Child processes grading side by side."""
+    workers: int = field(default_factory=lambda: usable_cores())
+    """Child processes grading side by side: one per core this process may use."""
     limits: Limits = field(default_factory=Limits)
     """What one job (one exercise of one submission) may use: the sandbox's limits table."""
     max_output_chars: int = 4000
@@ -50,6 +50,14 @@ class Settings:
     def with_batch_seed(self) -> Settings:
         """These settings with a seed: the given one, or a fresh secret one for this batch."""
         return self if self.seed is not None else replace(self, seed=draw_seed())
+
+
+def usable_cores() -> int:
+    """Cores this process may run on (a container's or taskset's share, not the whole machine's)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS and others
+        return max(1, os.cpu_count() or 1)
 
 
 def draw_seed() -> int:

@@ -78,6 +78,8 @@ class TestResult:
 class ExerciseResult:
     exercise: str
     tests: tuple[TestResult, ...]
+    reused: bool = False
+    """Taken from the cache of an earlier batch (``grader.cache``) rather than graded now."""
 
     @property
     def score(self) -> float:
@@ -92,6 +94,7 @@ class ExerciseResult:
             "score": self.score,
             "max_score": self.max_score,
             "tests": [t.to_json() for t in self.tests],
+            "reused": self.reused,
         }
 
 
@@ -107,6 +110,8 @@ class SubmissionResult:
     notes: tuple[str, ...] = ()
     """What the grader noticed and worked around (edited locked cells), for student and instructor."""
     max_score_if_ungradable: float = field(default=0.0, repr=False)
+    reused: bool = False
+    """Its results came from the cache of an earlier batch, and nothing of it ran now."""
 
     @property
     def score(self) -> float:
@@ -136,4 +141,5 @@ class SubmissionResult:
             "max_score": self.max_score,
             "exercises": {e.exercise: e.to_json() for e in self.exercises},
             "notes": list(self.notes),
+            "reused": self.reused,
         }

@@ -16,7 +16,7 @@ from grader.config import Settings
 from grader.exercises import ASSIGNMENTS
 from tests.conftest import build_submissions, host_processes_with, notebook_points, reference_answers
 
-TOP_KEYS = {"submission", "student", "assignment", "notebook", "status", "error", "score", "max_score", "exercises", "notes"}
+TOP_KEYS = {"submission", "student", "assignment", "notebook", "status", "error", "score", "max_score", "exercises", "notes", "reused"}
 
 
 def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -160,3 +160,32 @@ def test_audit_prints_one_json_document_per_run() -> None:
     assert counts["accepted"] == counts["correct"] > 0 and counts["caught"] == counts["mistakes"] > 0
     assert set(counts) >= {"correct", "accepted", "mistakes", "caught", "kills"}
     assert all(isinstance(v, list) for v in counts["kills"].values())
+
+
+def test_a_terminal_sees_a_progress_bar_and_a_pipe_does_not(tmp_path: Path) -> None:
+    import os
+    import pty
+
+    submitted = tmp_path / "submitted"
+    build_submissions(submitted, {"alice": reference_answers()}, Settings())
+    master, slave = pty.openpty()
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", "grade", "--workers", "1", str(submitted)],
+        stdout=slave, stderr=slave, timeout=300, env={**os.environ, "COLUMNS": "100"},
+    )
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    text = seen.decode(errors="replace")
+    jobs = sum(len(ASSIGNMENTS[a].exercises) for a in ASSIGNMENTS)
+    assert done.returncode == 0 and f"grading: 100%" in text and f"{jobs}/{jobs}" in text, text[-2000:]
+    piped = run_cli("grade", "--workers", "1", submitted)
+    assert piped.returncode == 0 and "grading:" not in piped.stderr and "%|" not in piped.stderr
