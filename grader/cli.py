@@ -47,8 +47,17 @@ def _exercise(text: str) -> str:
     return text
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument error also says where to read what is accepted."""
+
+    def error(self, message: str) -> Any:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n(see `{self.prog} --help` for what it accepts)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m grader", description="Grade nn.Module workbook notebooks.")
+    parser = _Parser(prog="python -m grader", description="Grade nn.Module workbook notebooks.",
+                     epilog="Each command has its own help: python -m grader COMMAND --help")
     commands = parser.add_subparsers(dest="command", required=True)
 
     g = commands.add_parser("grade", help="grade submitted notebooks", description=(
@@ -57,7 +66,9 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     g.add_argument("--json", action="store_true", help="print exactly one JSON document on stdout")
     g.add_argument("--gradebook", metavar="URL", help="also record scores in this nbgrader gradebook (e.g. sqlite:///gradebook.db)")
-    g.add_argument("--feedback", metavar="DIR", type=Path, help="write one Markdown feedback file per submission here")
+    g.add_argument("--feedback", metavar="DIR", type=Path, help=(
+        "write each submission's feedback here, as DIR/<student>/<notebook>.md and a .html page"))
+    _add_gradescope_options(g)
     g.add_argument("--workers", type=_positive(int, "a whole number"), help=f"children grading side by side (default {Settings().workers})")
     g.add_argument("--timeout", type=_positive(float, "a number of seconds"), help=f"seconds allowed per exercise (default {Limits.wall_seconds:g})")
     g.add_argument("--seed", type=_seed, help=(
@@ -88,9 +99,44 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("notebook", type=Path, metavar="NOTEBOOK")
     c.add_argument("--json", action="store_true", help="print exactly one JSON document on stdout")
 
-    d = commands.add_parser("demo", help="grade the bundled sample submissions end to end")
+    _add_report_command(commands)
+
+    d = commands.add_parser("demo", help="grade the bundled sample submissions end to end", description=(
+        "Fill the sample answers in samples/ into the release notebooks, grade them, and write a gradebook, "
+        "nbgrader's CSV export, feedback pages, the JSON report and the course report into --out."))
     d.add_argument("--out", type=Path, default=Path("build/demo"), help="folder for everything the demo writes (default build/demo)")
     return parser
+
+
+def _add_gradescope_options(g: argparse.ArgumentParser) -> None:
+    from grader.gradescope import VISIBILITIES
+
+    g.add_argument("--gradescope", metavar="DIR", type=Path, help=(
+        "also write Gradescope's results.json per submission, as DIR/<student>/<notebook>/results.json"))
+    g.add_argument("--gradescope-visibility", choices=VISIBILITIES, default="visible", help=(
+        "when Gradescope shows students the tests and their messages (default visible)"))
+
+
+def _add_report_command(commands: Any) -> None:
+    r = commands.add_parser("report", help="write the course report (HTML) from a JSON report", description=(
+        "Read the JSON document of `python -m grader grade --json` and write one HTML page for the instructor: "
+        "score histograms per assignment and per exercise, the most common failure messages and whom they hit, "
+        "tests that nobody or everybody fails, ungradable submissions with reasons, the batch's seed and the "
+        "grader's version."))
+    r.add_argument("report", type=Path, metavar="REPORT.json", help="made by `python -m grader grade --json PATH... > REPORT.json`")
+    r.add_argument("--out", type=Path, default=Path("report.html"), help="the page to write (default report.html)")
+
+
+def _report(args: argparse.Namespace) -> int:
+    from grader.course_report import ReportError, write
+
+    try:
+        written = write(args.report, args.out)
+    except ReportError as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    print(f"course report written to {written}", file=sys.stderr)
+    return 0
 
 
 def _settings(args: argparse.Namespace, seed: int | None = None) -> Settings:
@@ -150,6 +196,11 @@ def _grade(args: argparse.Namespace) -> int:
     if args.feedback:
         feedback.write_all(results, args.feedback)
         print(f"feedback written to {args.feedback}", file=sys.stderr)
+    if args.gradescope:
+        from grader import gradescope
+
+        gradescope.write_all(results, args.gradescope, args.gradescope_visibility)
+        print(f"Gradescope results written to {args.gradescope}", file=sys.stderr)
     assert settings.seed is not None
     print(reports.json_report(results, settings.seed) if args.json else reports.table(results))
     return 0
@@ -193,6 +244,7 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"grades (CSV): {out.grades_csv}")
     print(f"feedback:     {out.feedback_dir}")
     print(f"JSON report:  {out.report}")
+    print(f"HTML report:  {out.course_report}")
     return 0
 
 
@@ -211,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     from grader.sandbox.pool import SandboxError
 
     signal.signal(signal.SIGTERM, _interrupt)  # stopped like Ctrl-C: every sandbox is torn down
-    commands = {"grade": _grade, "check": _check, "audit": _audit, "demo": _demo}
+    commands = {"grade": _grade, "check": _check, "audit": _audit, "demo": _demo, "report": _report}
     try:
         return commands[args.command](args)
     except Interrupted as stopped:
@@ -221,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
         print("grading interrupted before any job had started; nothing was recorded", file=sys.stderr)
         return 130
     except (BadPath, CacheError) as problem:
-        print(f"error: {problem}", file=sys.stderr)
+        print(f"error: {problem}\n(see `python -m grader {args.command} --help`)", file=sys.stderr)
         return 2
     except SandboxError as problem:
         print(f"grader failure: {problem}", file=sys.stderr)

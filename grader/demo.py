@@ -6,7 +6,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader import feedback, gradebook, reports
+from grader import course_report, feedback, gradebook, reports
 from grader.api import grade
 from grader.config import PROJECT_ROOT, Settings
 from grader.exercises import ASSIGNMENTS
@@ -22,6 +22,7 @@ class DemoOutput:
     grades_csv: Path
     feedback_dir: Path
     report: Path
+    course_report: Path
     summary: str
 
 
@@ -49,4 +50,7 @@ def run_demo(out: Path, settings: Settings | None = None, samples_dir: Path = SA
     gradebook.export_csv(db_url, out / "grades.csv")
     feedback.write_all(results, out / "feedback")
     (out / "report.json").write_text(reports.json_report(results, settings.seed), encoding="utf-8")
-    return DemoOutput(submitted, db_url, out / "grades.csv", out / "feedback", out / "report.json", reports.table(results))
+    course_report.write(out / "report.json", out / "report.html")
+    return DemoOutput(
+        submitted, db_url, out / "grades.csv", out / "feedback", out / "report.json", out / "report.html", reports.table(results)
+    )

@@ -12,9 +12,20 @@ if TYPE_CHECKING:
     from grader.audit import ExerciseAudit
 
 
+def grader_version() -> str:
+    """The installed grader's version, recorded with each batch."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("nn-module-workbook")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def json_report(results: list[SubmissionResult], seed: int) -> str:
     """The batch's document; ``seed`` (the batch's) lets a regrade reproduce it exactly."""
-    return json.dumps({"seed": seed, "results": [r.to_json() for r in results]}, indent=2)
+    document = {"seed": seed, "grader_version": grader_version(), "results": [r.to_json() for r in results]}
+    return json.dumps(document, indent=2)
 
 
 def table(results: list[SubmissionResult]) -> str:

@@ -50,7 +50,7 @@ def graded(course: Path) -> tuple[subprocess.CompletedProcess[str], dict]:
 def test_json_output_is_one_document_with_a_row_per_submission(graded) -> None:
     done, document = graded
     assert done.returncode == 0, done.stderr
-    assert set(document) == {"seed", "results"} and isinstance(document["seed"], int)
+    assert set(document) == {"seed", "grader_version", "results"} and isinstance(document["seed"], int)
     rows = {(r["student"], r["assignment"], r["notebook"]) for r in document["results"]}
     graded = {(student, a, a) for student in ("alice", "bob") for a in ASSIGNMENTS}
     assert rows == graded | {("carol", "01_modules", "01_modules"), ("dan", "01_modules", "homework")}
