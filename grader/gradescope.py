@@ -23,6 +23,7 @@ def results_json(result: SubmissionResult, visibility: Visibility = "visible") -
         return {
             "score": 0.0,
             "output": f"This notebook could not be graded: {result.error}",
+            "output_format": "text",
             "visibility": visibility,
             "tests": [],
         }
@@ -36,10 +37,11 @@ def results_json(result: SubmissionResult, visibility: Visibility = "visible") -
                 "max_score": test.points,
                 "status": "passed" if test.passed else "failed",
                 "output": test.message if not test.passed else "passed",
+                "output_format": "text",  # student text is shown as it is, never as HTML or Markdown
                 "visibility": visibility,
             })
     output = "\n".join(f"Note: {note}" for note in result.notes)
-    return {"score": result.score, "output": output, "visibility": visibility, "tests": tests}
+    return {"score": result.score, "output": output, "output_format": "text", "visibility": visibility, "tests": tests}
 
 
 def write_all(results: list[SubmissionResult], folder: Path, visibility: Visibility = "visible") -> list[Path]:

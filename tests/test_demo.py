@@ -30,4 +30,7 @@ def test_demo_grades_every_sample_into_gradebook_csv_and_feedback(tmp_path: Path
     assert "torch.nn.functional.relu" in feedback and "set it to None" in feedback
     report = json.loads(out.report.read_text(encoding="utf-8"))
     assert len(report["results"]) == len(rows)
+    assert (out.feedback_dir / "dee" / "01_modules.html").is_file()
+    page = out.course_report.read_text(encoding="utf-8")
+    assert out.course_report == out.report.with_name("report.html") and str(report["seed"]) in page
     assert (ROOT / "exercises").is_dir()
