@@ -19,14 +19,13 @@ from grader.exercises import EXERCISES
 from grader.exercises.variants import Variant, load_catalogue
 from grader.fill import filled_notebook, write_submission
 from grader.judge.rules import TAMPERING
-from grader.records import ExerciseResult, SubmissionResult
+from grader.records import GATED, ExerciseResult, SubmissionResult
 from grader.references import reference_answer
 
 REFERENCE, STUB = "_reference", "_stub"
 """Student names of the two notebooks graded alongside the catalogue (not valid variant names)."""
 BLOCKED = "(before any test)"
 """Kill-matrix row of mistakes stopped by a blocking problem (not defined, crashed, wrong kind)."""
-GATED = "not checked until "
 GRADER_PROBLEM = "internal grader problem"
 
 

@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from grader.exercises import EXERCISES
+from grader.feedback import message_flags
 from grader.html import render_page
+from grader.records import GATED
 
 TOP_MESSAGES = 15
 
@@ -88,6 +90,21 @@ def _who(row: dict[str, Any]) -> str:
     return str(row.get("student") or row.get("submission") or "?")
 
 
+def _ran(tests: list[dict[str, Any]]) -> bool:
+    """Whether the exercise's tests really ran: not all failed for one reason (not attempted,
+    rules broken, crashed), which says nothing about any single test."""
+    return len(tests) < 2 or any(t["passed"] for t in tests) or len({t["message"] for t in tests}) > 1
+
+
+def _flagged(row: dict[str, Any]) -> list[str]:
+    """What the grader noticed in a graded submission: edited locked cells, limits, tampering."""
+    found = [str(note) for note in row.get("notes", [])]
+    for exercise, result in row["exercises"].items():
+        labels = message_flags([t["message"] for t in result["tests"] if not t["passed"]])
+        found += [f"{exercise}: {label}" for label in labels]
+    return found
+
+
 def summarise(document: dict[str, Any]) -> dict[str, Any]:
     """Everything the page shows, as plain data (the template only lays it out)."""
     rows = [r for r in document["results"] if isinstance(r, dict)]
@@ -102,13 +119,18 @@ def summarise(document: dict[str, Any]) -> dict[str, Any]:
         by_assignment[row["assignment"]].append(row)
         for exercise, result in row["exercises"].items():
             by_exercise[exercise].append((result["score"], result["max_score"]))
-            takers[exercise].add(_who(row))
             test_count[exercise] = len(result["tests"])
+            ran = _ran(result["tests"])
+            if ran:
+                takers[exercise].add(_who(row))
             for test in result["tests"]:
                 key = (exercise, test["name"])
                 fails.setdefault(key, set())
                 if not test["passed"]:
-                    fails[key].add(_who(row))
+                    if ran:
+                        fails[key].add(_who(row))
+                    if test["message"].startswith(GATED):
+                        continue  # a follow-on of another test's failure, counted there
                     failure = failures.setdefault((exercise, test["message"]), _Failure(exercise, test["message"]))
                     failure.tests.add(test["name"].replace("_", " "))
                     failure.students.add(_who(row))
@@ -143,8 +165,12 @@ def summarise(document: dict[str, Any]) -> dict[str, Any]:
             for f in common[:TOP_MESSAGES]
         ],
         "more_failures": max(0, len(common) - TOP_MESSAGES),
-        "never_failed": [f"{e}: {t.replace('_', ' ')}" for (e, t), who in fails.items() if not who],
+        "never_failed": [f"{e}: {t.replace('_', ' ')}" for (e, t), who in fails.items() if takers[e] and not who],
         "always_failed": [f"{e}: {t.replace('_', ' ')}" for (e, t), who in fails.items() if who and who >= takers[e]],
+        "flagged": [
+            {"student": _who(r), "notebook": r["notebook"], "what": what}
+            for r in graded if (what := _flagged(r))
+        ],
         "ungradable": [
             {"student": _who(r), "notebook": r.get("notebook"), "assignment": r.get("assignment"), "error": r.get("error")}
             for r in rows if r.get("status") != "graded"

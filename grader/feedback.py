@@ -42,7 +42,10 @@ def render(result: SubmissionResult) -> str:
 
 def flags(exercise: ExerciseResult) -> list[str]:
     """What the grader noticed about an exercise beyond its score, as short labels."""
-    messages = [t.message for t in exercise.tests if not t.passed]
+    return message_flags([t.message for t in exercise.tests if not t.passed])
+
+
+def message_flags(messages: list[str]) -> list[str]:
     found = []
     if any(TAMPERING in m for m in messages):
         found.append("tampering suspected")

@@ -12,6 +12,9 @@ RunStatus = Literal["ok", "timeout", "limit", "exited", "crashed", "infrastructu
 """'infrastructure': the grader could not run the job; never the student's fault."""
 SubmissionStatus = Literal["graded", "ungradable"]
 
+GATED = "not checked until "
+"""How the message of a test that waits on another's pass begins: a follow-on failure."""
+
 
 @dataclass(frozen=True)
 class Chunk:

@@ -224,6 +224,11 @@ def test_course_report_page(batch: Path) -> None:
     assert "Tests that everybody fails" in text and "Tests that nobody fails" in text
     never = page.split("Tests that nobody fails", 1)[1].split("Tests that everybody fails", 1)[0]
     assert "simple_mlp: logits" in never and "relu: forward values" not in never
+    # follow-on failures are counted with the test they wait for, not as messages of their own
+    common = page.split("Most common failure messages", 1)[1].split("Flagged submissions", 1)[0]
+    assert "not checked until" not in common.replace("(“not checked until … passes”)", "")
+    flagged = page.split("Flagged submissions", 1)[1].split("Tests that nobody fails", 1)[0]
+    assert "relu: tampering suspected" in flagged and "linear: limit hit" in flagged and "locked cells were edited" in flagged
 
 
 def test_course_report_errors_say_what_to_do(tmp_path: Path) -> None:

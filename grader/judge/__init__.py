@@ -10,7 +10,7 @@ from grader.exercises import EXERCISES, Exercise
 from grader.judge.evidence import Evidence, Failure
 from grader.judge.hidden import HiddenTest
 from grader.judge.rules import describe, violations
-from grader.records import ExerciseResult, TestResult
+from grader.records import GATED, ExerciseResult, TestResult
 
 
 def hidden_tests(exercise_id: str) -> tuple[HiddenTest, ...]:
@@ -86,7 +86,7 @@ def judge(exercise: Exercise, observations: dict[str, Any], source: str, *, seed
 def _run(test: HiddenTest, ev: Evidence, earlier: dict[str, TestResult]) -> TestResult:
     unmet = [name for name in test.requires if not earlier[name].passed]
     if unmet:
-        message = f"not checked until {' and '.join(n.replace('_', ' ') for n in unmet)} passes"
+        message = f"{GATED}{' and '.join(n.replace('_', ' ') for n in unmet)} passes"
         return TestResult(test.name, False, message, test.points)
     try:
         test.run(ev)
