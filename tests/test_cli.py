@@ -57,7 +57,7 @@ def test_json_output_is_one_document_with_a_row_per_submission(graded) -> None:
     for row in document["results"]:
         assert set(row) == TOP_KEYS
         for exercise in row["exercises"].values():
-            assert set(exercise) == {"score", "max_score", "tests"}
+            assert set(exercise) == {"score", "max_score", "tests", "reused"}
             assert all(set(t) == {"name", "passed", "message"} for t in exercise["tests"])
 
 
