@@ -163,15 +163,19 @@ def test_audit_prints_one_json_document_per_run() -> None:
 
 
 def test_a_terminal_sees_a_progress_bar_and_a_pipe_does_not(tmp_path: Path) -> None:
+    import fcntl
     import os
     import pty
+    import struct
+    import termios
 
     submitted = tmp_path / "submitted"
     build_submissions(submitted, {"alice": reference_answers()}, Settings())
     master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))  # a new pty is 0 columns wide
     done = subprocess.run(
         [sys.executable, "-m", "grader", "grade", "--workers", "1", str(submitted)],
-        stdout=slave, stderr=slave, timeout=300, env={**os.environ, "COLUMNS": "100"},
+        stdout=slave, stderr=slave, timeout=300,
     )
     os.close(slave)
     seen = b""
