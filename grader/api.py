@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from grader.assemble import as_python, assemble, earlier_references
 from grader.cache import ResultCache, job_key
@@ -20,7 +20,7 @@ from grader.judge.budget import JudgeTimeout, time_budget
 from grader.notebook import Submission, Ungradable, read_submission
 from grader.records import ExerciseResult, Program, RunOutcome, SubmissionResult
 from grader.references import instructor_cells, release_cells
-from grader.sandbox.pool import Sandbox
+from grader.sandbox.pool import Sandbox, SchedulerUnavailable
 from grader.text import clean
 
 
@@ -132,6 +132,19 @@ def _notes(submission: Submission) -> tuple[str, ...]:
     return (f"locked cells were edited ({cells}); the instructor's versions were used",)
 
 
+def _executor(settings: Settings) -> Any:
+    """Where jobs run: this machine's sandbox, or the sandboxes of a Dask cluster's workers."""
+    if settings.scheduler is None:
+        return Sandbox(settings)
+    try:
+        from grader.sandbox.cluster import DaskSandbox
+    except ImportError:
+        raise SchedulerUnavailable(
+            'grading on a Dask cluster needs Dask distributed: pip install -e ".[dask]" (here and on every worker)'
+        ) from None
+    return DaskSandbox(settings, settings.scheduler)
+
+
 class Interrupted(Exception):
     """Grading was stopped from outside (Ctrl-C, SIGTERM); the message says what had finished.
     Every child process and scratch folder is gone by the time it is raised."""
@@ -180,20 +193,19 @@ def grade_targets(
                 decided[index], new_jobs = {e: all_failed(e, "internal grader problem: this answer could not be prepared for testing; please tell the instructor") for e in item.assignment.exercises}, []
             jobs.extend(replace(job, program=job.program.with_seed(settings.seed)) for job in new_jobs)
 
-    ran_anew: set[int] = set()
-    if cache is not None:
-        keys = [job_key(job.program, settings) for job in jobs]
-        stored = [None if force else cache.get(key) for key in keys]
-        for job, result in zip(jobs, stored):
-            if result is not None:
-                decided[job.submission][job.exercise] = result
-        to_run = [(job, key) for job, key, result in zip(jobs, keys, stored) if result is None]
-    else:
-        to_run = [(job, "") for job in jobs]
-    jobs = [job for job, _ in to_run]
+    # One run per distinct program: identical answers (a shared file, an untouched notebook
+    # resubmitted) are graded once, and a cache gives back what an earlier batch decided.
+    keys = [job_key(job.program, settings) for job in jobs]
+    stored = {key: result for key in dict.fromkeys(keys) if cache is not None and not force and (result := cache.get(key))}
+    distinct: dict[str, _Job] = {}
+    for key, job in zip(keys, jobs):
+        if key not in stored:
+            distinct.setdefault(key, job)
+    to_run = list(distinct.items())
     if progress is not None:
-        progress.start(len(jobs))
-    if jobs:
+        progress.start(len(to_run))
+    verdicts: dict[str, ExerciseResult] = {}
+    if to_run:
         finished: list[int] = []
 
         def done(index: int) -> None:
@@ -202,16 +214,18 @@ def grade_targets(
                 progress.advance()
 
         try:
-            with Sandbox(settings) as sandbox:
-                outcomes = sandbox.run_all([job.program for job in jobs], on_done=done)
+            with _executor(settings) as sandbox:
+                outcomes = sandbox.run_all([job.program for _, job in to_run], on_done=done)
         except KeyboardInterrupt:
-            raise Interrupted(_progress(read, jobs, finished)) from None
-        verdicts = [_verdict(job, outcome, settings) for job, outcome in zip(jobs, outcomes)]
-        for job, verdict in zip(jobs, verdicts):
-            decided[job.submission][job.exercise] = verdict
-            ran_anew.add(job.submission)
+            raise Interrupted(_progress(read, [job for _, job in to_run], finished)) from None
+        verdicts = {key: _verdict(job, outcome, settings) for (key, job), outcome in zip(to_run, outcomes)}
         if cache is not None:
-            cache.put_all([(key, verdict) for (_, key), verdict in zip(to_run, verdicts)])
+            cache.put_all(list(verdicts.items()))
+    ran_anew: set[int] = set()
+    for job, key in zip(jobs, keys):
+        if key in verdicts:
+            ran_anew.add(job.submission)
+        decided[job.submission][job.exercise] = verdicts[key] if key in verdicts else stored[key]
 
     return [
         item if isinstance(item, SubmissionResult) else SubmissionResult(

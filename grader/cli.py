@@ -78,6 +78,9 @@ def _parser() -> argparse.ArgumentParser:
         "regrade incrementally: reuse the results stored in this file (SQLite, created if missing) for every "
         "answer that is unchanged under unchanged tests and settings, and store the new ones; its seed is used "
         "unless --seed is given"))
+    g.add_argument("--scheduler", metavar="ADDRESS", help=(
+        "run the jobs on a Dask cluster (tcp://HOST:8786): each worker grades in its own sandbox; "
+        "judging stays here"))
     g.add_argument("--force", action="store_true", help="with --cache: grade everything anew (and refresh the cache)")
 
     a = commands.add_parser("audit", help="prove the hidden tests against each exercise's catalogue", description=(
@@ -145,6 +148,8 @@ def _settings(args: argparse.Namespace, seed: int | None = None) -> Settings:
         settings = replace(settings, workers=args.workers)
     if getattr(args, "timeout", None):
         settings = replace(settings, limits=replace(settings.limits, wall_seconds=args.timeout))
+    if getattr(args, "scheduler", None):
+        settings = replace(settings, scheduler=args.scheduler)
     if getattr(args, "seed", None) is not None:
         settings = replace(settings, seed=args.seed)
     return settings.with_batch_seed()
@@ -260,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     from grader.api import Interrupted
     from grader.cache import CacheError
     from grader.discover import BadPath
-    from grader.sandbox.pool import SandboxError
+    from grader.sandbox.pool import SandboxError, SchedulerUnavailable
 
     signal.signal(signal.SIGTERM, _interrupt)  # stopped like Ctrl-C: every sandbox is torn down
     commands = {"grade": _grade, "check": _check, "audit": _audit, "demo": _demo, "report": _report}
@@ -272,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("grading interrupted before any job had started; nothing was recorded", file=sys.stderr)
         return 130
-    except (BadPath, CacheError) as problem:
+    except (BadPath, CacheError, SchedulerUnavailable) as problem:
         print(f"error: {problem}\n(see `python -m grader {args.command} --help`)", file=sys.stderr)
         return 2
     except SandboxError as problem:

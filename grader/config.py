@@ -43,6 +43,9 @@ class Settings:
     """An answer cell longer than this scores zero unread: the static checks' cost grows with it."""
     max_notebook_bytes: int = 64 * 1024 * 1024
     """Submitted notebooks larger than this are ungradable (outputs count, though nothing is graded from them)."""
+    scheduler: str | None = None
+    """Address of a Dask scheduler (``tcp://host:8786``) whose workers run the jobs; None runs
+    them on this machine. Where jobs run never changes a score."""
     seed: int | None = None
     """The secret seed the probes' inputs are drawn from; None draws a fresh one per batch.
     A batch's seed is in its JSON report: grading again with it gives the same results."""

@@ -9,8 +9,10 @@ from typing import Any, Callable
 import pytest
 
 from grader.api import grade
+from grader.audit import ExerciseAudit, audit
 from grader.config import Settings, draw_seed
-from grader.exercises import ASSIGNMENTS, EXERCISES
+from grader.exercises import ASSIGNMENTS, COURSE_ORDER, EXERCISES
+from grader.exercises.variants import Variant
 from grader.fill import filled_notebook, write_submission
 from grader.records import SubmissionResult
 from grader.references import reference_answer
@@ -111,3 +113,31 @@ def host_processes_with(marker: str) -> list[int]:
         except OSError:
             pass
     return found
+
+
+def by_exercise(values: list[Any]) -> list[Any]:
+    """Each parameter marked with its exercise, so `-m <grade_id>` selects one unit."""
+    return [
+        pytest.param(v, id=v if isinstance(v, str) else v.name, marks=getattr(pytest.mark, v if isinstance(v, str) else v.exercise))
+        for v in values
+    ]
+
+
+def audited_exercises(request: pytest.FixtureRequest) -> set[str]:
+    """The exercises whose catalogues the selected tests need (each names them in a parameter)."""
+    wanted: set[str] = set()
+    for item in request.session.items:
+        for value in getattr(getattr(item, "callspec", None), "params", {}).values():
+            if isinstance(value, Variant):
+                wanted.add(value.exercise)
+            elif isinstance(value, str) and value in EXERCISES:
+                wanted.add(value)
+    return {e for e in COURSE_ORDER if e in wanted}
+
+
+@pytest.fixture(scope="session")
+def audits(request: pytest.FixtureRequest, settings: Settings) -> dict[str, ExerciseAudit]:
+    """One audit batch for every exercise a selected test needs."""
+    audits = {a.exercise: a for a in audit(sorted(audited_exercises(request), key=COURSE_ORDER.index), settings)}
+    request.config.stash[AUDITS] = audits
+    return audits

@@ -9,47 +9,23 @@ from __future__ import annotations
 
 import json
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
 
 from grader import reports
 from grader.assemble import as_python
-from grader.audit import ExerciseAudit, Outcome, audit
+from grader.audit import ExerciseAudit, Outcome
 from grader.config import Settings
 from grader.exercises import COURSE_ORDER, EXERCISES
 from grader.exercises.variants import Variant, load_catalogue
 from grader.inkernel import grade_in_kernel
 from grader.judge.rules import violations
 from grader.references import instructor_cells
-from tests.conftest import AUDITS, reference_answers
+from tests.conftest import by_exercise as _params, reference_answers
 
 CATALOGUES = {e: load_catalogue(e) for e in COURSE_ORDER}
 CORRECT = [v for c in CATALOGUES.values() for v in c.correct]
 MISTAKES = [v for c in CATALOGUES.values() for v in c.mistakes]
-
-
-def _params(values: list[Any]) -> list[Any]:
-    """Each parameter marked with its exercise, so `-m <grade_id>` selects one unit."""
-    return [
-        pytest.param(v, id=v if isinstance(v, str) else v.name, marks=getattr(pytest.mark, v if isinstance(v, str) else v.exercise))
-        for v in values
-    ]
-
-
-@pytest.fixture(scope="session")
-def audits(request: pytest.FixtureRequest, settings: Settings) -> dict[str, ExerciseAudit]:
-    """One audit batch for every exercise a selected test needs."""
-    wanted: set[str] = set()
-    for item in request.session.items:
-        for value in getattr(getattr(item, "callspec", None), "params", {}).values():
-            if isinstance(value, Variant):
-                wanted.add(value.exercise)
-            elif isinstance(value, str) and value in EXERCISES:
-                wanted.add(value)
-    audits = {a.exercise: a for a in audit([e for e in COURSE_ORDER if e in wanted], settings)}
-    request.config.stash[AUDITS] = audits
-    return audits
 
 
 def _outcome(audits: dict[str, ExerciseAudit], variant: Variant) -> Outcome:

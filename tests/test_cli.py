@@ -163,15 +163,19 @@ def test_audit_prints_one_json_document_per_run() -> None:
 
 
 def test_a_terminal_sees_a_progress_bar_and_a_pipe_does_not(tmp_path: Path) -> None:
+    import fcntl
     import os
     import pty
+    import struct
+    import termios
 
     submitted = tmp_path / "submitted"
     build_submissions(submitted, {"alice": reference_answers()}, Settings())
     master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))  # a new pty is 0 columns wide
     done = subprocess.run(
         [sys.executable, "-m", "grader", "grade", "--workers", "1", str(submitted)],
-        stdout=slave, stderr=slave, timeout=300, env={**os.environ, "COLUMNS": "100"},
+        stdout=slave, stderr=slave, timeout=300,
     )
     os.close(slave)
     seen = b""
@@ -186,6 +190,6 @@ def test_a_terminal_sees_a_progress_bar_and_a_pipe_does_not(tmp_path: Path) -> N
     os.close(master)
     text = seen.decode(errors="replace")
     jobs = sum(len(ASSIGNMENTS[a].exercises) for a in ASSIGNMENTS)
-    assert done.returncode == 0 and f"grading: 100%" in text and f"{jobs}/{jobs}" in text, text[-2000:]
+    assert done.returncode == 0 and "grading: 100%" in text and f"{jobs}/{jobs}" in text, text[-2000:]
     piped = run_cli("grade", "--workers", "1", submitted)
     assert piped.returncode == 0 and "grading:" not in piped.stderr and "%|" not in piped.stderr

@@ -126,3 +126,23 @@ def test_a_key_covers_the_exercise_unit_but_not_other_units_or_catalogues() -> N
     assert PACKAGE / "judge" / "evidence.py" in relu and PACKAGE / "sandbox" / "harness.py" in relu
     assert PACKAGE / "exercises" / "linear" / "hidden.py" not in relu
     assert not any(path.name == "catalogue.py" for path in relu)
+
+
+def test_a_batch_runs_each_distinct_job_once_even_without_a_cache(course: Path) -> None:
+    """ann and cid hand in the same notebook, and bo differs only in ReLU: of nine jobs, four
+    are distinct (two ReLUs, one Linear, one SimpleMLP), and only those are run."""
+    from grader.api import grade
+
+    class Count:
+        def start(self, jobs: int) -> None:
+            self.jobs, self.done = jobs, 0
+
+        def advance(self) -> None:
+            self.done += 1
+
+    counted = Count()
+    results = {r.student: r for r in grade([course], Settings(workers=2), progress=counted)}
+    assert (counted.jobs, counted.done) == (4, 4)
+    assert results["ann"].score == results["cid"].score == notebook_points("01_modules")
+    assert results["bo"].exercise("relu").score < points("relu") and results["bo"].exercise("linear").score == points("linear")
+    assert not any(r.reused for r in results.values()), "shared within a batch is graded here, not reused"

@@ -44,6 +44,10 @@ class SandboxError(RuntimeError):
     """The grading infrastructure failed (not the student's code)."""
 
 
+class SchedulerUnavailable(RuntimeError):
+    """The Dask scheduler given to run jobs on cannot be used (not installed, not reachable)."""
+
+
 class _ForkServer:
     """One confined fork server and the two pipes that are the only way to talk to it."""
 
