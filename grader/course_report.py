@@ -67,6 +67,7 @@ def _histogram(scores: list[float], max_score: float, title: str) -> str:
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     figure = Figure(figsize=(4.0, 2.3), dpi=80)
     axes = figure.subplots()
@@ -76,7 +77,7 @@ def _histogram(scores: list[float], max_score: float, title: str) -> str:
     axes.set_xlim(-0.6 if whole else 0, (max_score + 0.6) if whole else (max_score or 1))
     axes.set_xlabel(f"score (of {max_score:g})")
     axes.set_ylabel("submissions")
-    axes.yaxis.get_major_locator().set_params(integer=True)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_title(title, fontsize=10)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
