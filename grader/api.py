@@ -6,6 +6,7 @@ read (as data) -> assemble (per exercise) -> run (sandboxed children) -> judge (
 from __future__ import annotations
 
 import sys
+from contextlib import closing
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -207,18 +208,17 @@ def grade_targets(
     verdicts: dict[str, ExerciseResult] = {}
     if to_run:
         finished: list[int] = []
-
-        def done(index: int) -> None:
-            finished.append(index)
-            if progress is not None:
-                progress.advance()
-
         try:
-            with _executor(settings) as sandbox:
-                outcomes = sandbox.run_all([job.program for _, job in to_run], on_done=done)
+            # Judged here, in the main thread (its time budget needs it), while the other jobs run.
+            with _executor(settings) as sandbox, closing(sandbox.completed([job.program for _, job in to_run])) as stream:
+                for index, outcome in stream:
+                    key, job = to_run[index]
+                    verdicts[key] = _verdict(job, outcome, settings)
+                    finished.append(index)
+                    if progress is not None:
+                        progress.advance()
         except KeyboardInterrupt:
             raise Interrupted(_progress(read, [job for _, job in to_run], finished)) from None
-        verdicts = {key: _verdict(job, outcome, settings) for (key, job), outcome in zip(to_run, outcomes)}
         if cache is not None:
             cache.put_all(list(verdicts.items()))
     ran_anew: set[int] = set()

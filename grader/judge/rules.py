@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable
 
 from grader.judge.source_checks import dotted
@@ -278,19 +279,25 @@ def _module_names(tree: ast.AST) -> set[str]:
 def violations(source: str, own_names: Iterable[str] = ()) -> list[Violation]:
     """Every use in ``source`` of something answers may not use; [] for code that keeps the rules
     (and for code with a syntax error: running it reports that better)."""
+    return list(_violations(source, tuple(own_names)))
+
+
+@lru_cache(maxsize=256)
+def _violations(source: str, own_names: tuple[str, ...]) -> tuple[Violation, ...]:
+    """Checked once per distinct answer: planning and judging both ask."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
-        return []
+        return ()
     except (ValueError, RecursionError, MemoryError):
-        return [Violation("code nested too deeply", "answers must be code a person could read", 0, False)]
+        return (Violation("code nested too deeply", "answers must be code a person could read", 0, False),)
     names = frozenset(own_names)
     checker = _Checker(names, _bound_names(tree), _own_private_attributes(tree), _module_names(tree))
     try:
         checker.visit(tree)
     except RecursionError:
-        return [Violation("code nested too deeply", "answers must be code a person could read", 0, False)]
-    return sorted(checker.found, key=lambda v: v.line)
+        return (Violation("code nested too deeply", "answers must be code a person could read", 0, False),)
+    return tuple(sorted(checker.found, key=lambda v: v.line))
 
 
 def describe(found: list[Violation], title: str) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sys
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -23,7 +23,7 @@ from distributed.diagnostics.plugin import WorkerPlugin
 
 from grader.config import Settings
 from grader.records import Program, RunOutcome
-from grader.sandbox.pool import Sandbox, SchedulerUnavailable
+from grader.sandbox.pool import Sandbox, SchedulerUnavailable, in_order
 
 PLUGIN_PREFIX = "nn-grader-sandbox-"
 JOBS_PER_TASK = 8
@@ -95,14 +95,19 @@ class DaskSandbox:
             self._client = None
 
     def run_all(self, programs: Iterable[Program], on_done: Callable[[int], None] | None = None) -> list[RunOutcome]:
-        """Outcomes in the order of ``programs``; a job lost with its worker is an infrastructure problem."""
+        """Outcomes in the order of ``programs``; ``on_done(i)`` as each finishes."""
+        return in_order(self.completed(programs), on_done)
+
+    def completed(self, programs: Iterable[Program]) -> Iterator[tuple[int, RunOutcome]]:
+        """(index, outcome) as each batch comes back; a job lost with its worker is an
+        infrastructure problem, graded again next time."""
         todo = list(programs)
         threads = sum(self._client.nthreads().values())
         futures = {
             self._client.submit(run_on_worker, self._plugin, [todo[i] for i in batch], pure=False): batch
             for batch in _batches(len(todo), threads)
         }
-        outcomes: list[RunOutcome | None] = [None] * len(todo)
+        finished = False
         try:
             for future in as_completed(list(futures), loop=self._client.loop):
                 batch = futures[future]
@@ -110,11 +115,8 @@ class DaskSandbox:
                     results = future.result()
                 except Exception as problem:  # noqa: BLE001 - a lost worker costs its jobs a regrade, nothing more
                     results = [RunOutcome("infrastructure", f"the Dask worker running it failed ({type(problem).__name__})")] * len(batch)
-                for index, outcome in zip(batch, results):
-                    outcomes[index] = outcome
-                    if on_done:
-                        on_done(index)
-        except BaseException:
-            self._client.cancel(list(futures))
-            raise
-        return [outcome or RunOutcome("infrastructure", "no result came back") for outcome in outcomes]
+                yield from zip(batch, results)
+            finished = True
+        finally:
+            if not finished:
+                self._client.cancel(list(futures))

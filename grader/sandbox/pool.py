@@ -19,9 +19,9 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from grader.config import Settings
 from grader.judge.schema import SchemaError, load
@@ -181,26 +181,30 @@ class Sandbox:
             server.close()
 
     def run_all(self, programs: Iterable[Program], on_done: Callable[[int], None] | None = None) -> list[RunOutcome]:
-        """Outcomes in the order of ``programs``; ``on_done(i)`` as each finishes.
+        """Outcomes in the order of ``programs``; ``on_done(i)`` as each finishes."""
+        return in_order(self.completed(programs), on_done)
 
-        Interrupted (Ctrl-C, SIGTERM turned into an exception), it stops every server at once,
-        so that no job outlives the grader, and re-raises."""
+    def completed(self, programs: Iterable[Program]) -> Iterator[tuple[int, RunOutcome]]:
+        """(index, outcome) of each program as it finishes, so the caller can judge one while
+        the others run.
+
+        Interrupted (Ctrl-C, SIGTERM turned into an exception) or closed early, it stops every
+        server at once, so that no job outlives the grader."""
         executor = ThreadPoolExecutor(self._settings.workers, thread_name_prefix="grader-job")
-        futures: list[Future[RunOutcome]] = []
+        futures: dict[Future[RunOutcome], int] = {}
+        finished = False
         try:
             for index, program in enumerate(programs):
-                future = executor.submit(self.run, program)
-                if on_done:
-                    future.add_done_callback(_notify(on_done, index))
-                futures.append(future)
-            return [future.result() for future in futures]
-        except BaseException:
-            self._stopping = True
-            for future in futures:
-                future.cancel()
-            self._close_all()
-            raise
+                futures[executor.submit(self.run, program)] = index
+            for future in as_completed(futures):
+                yield futures[future], future.result()
+            finished = True
         finally:
+            if not finished:
+                self._stopping = True
+                for future in futures:
+                    future.cancel()
+                self._close_all()
             executor.shutdown(wait=True, cancel_futures=True)
 
     def run(self, program: Program) -> RunOutcome:
@@ -241,8 +245,14 @@ class Sandbox:
             self._idle.put(None)
 
 
-def _notify(on_done: Callable[[int], None], index: int) -> Callable[[Future[RunOutcome]], None]:
-    return lambda _future: on_done(index)
+def in_order(completed: Iterator[tuple[int, RunOutcome]], on_done: Callable[[int], None] | None = None) -> list[RunOutcome]:
+    """Outcomes that arrive in any order, put back in the order of their programs."""
+    outcomes: dict[int, RunOutcome] = {}
+    for index, outcome in completed:
+        outcomes[index] = outcome
+        if on_done:
+            on_done(index)
+    return [outcomes[index] for index in range(len(outcomes))]
 
 
 def _tail(path: Path, lines: int = 5) -> str:

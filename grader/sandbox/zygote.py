@@ -41,6 +41,7 @@ torch.set_num_threads(1)
 from grader.sandbox import protocol  # noqa: E402
 from grader.sandbox.cgroups import JobGroup  # noqa: E402
 from grader.sandbox.harness import RESULT_FD, run_job, warm_up  # noqa: E402
+from grader.sandbox.hugepages import collapse  # noqa: E402
 from grader.sandbox.limits import Limits  # noqa: E402
 
 PR_SET_NO_NEW_PRIVS = 38
@@ -310,6 +311,7 @@ def main() -> None:
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     warm_up()
+    collapse()
     replies = sys.stdout.buffer
     replies.write(b'{"ready": true}\n')
     replies.flush()
