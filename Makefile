@@ -29,8 +29,8 @@ demo: release  ## grade the bundled sample submissions into build/demo
 test: install  ## the project's whole test suite
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: install  ## batch grading speed against plain nbgrader autograde (STUDENTS=12)
-	$(BIN)/python bench/grading_speed.py --students $(or $(STUDENTS),12)
+bench: install  ## batch grading speed and memory against plain nbgrader autograde, then 1,000 notebooks and a rerun
+	$(BIN)/python bench/batch.py --students $(or $(STUDENTS),50) --large $(or $(LARGE),500)
 	$(BIN)/python bench/sandbox_cost.py --jobs 400
 
 lab: install  ## open the student notebooks in JupyterLab

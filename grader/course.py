@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from grader.exercises import ASSIGNMENTS
@@ -23,13 +24,17 @@ def nbgrader(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return done
 
 
-def make_course(root: Path, solutions_dir: Path, students: dict[str, dict[str, str]]) -> Path:
-    """source/ from our solutions, release/ by nbgrader, submitted/ filled with each student's answers."""
+def make_course(
+    root: Path, solutions_dir: Path, students: dict[str, dict[str, str]], assignments: Iterable[str] = ASSIGNMENTS
+) -> Path:
+    """source/ from our solutions, release/ by nbgrader, submitted/ filled with each student's answers
+    (for the given assignments: all by default)."""
+    assignments = list(assignments)
     shutil.copytree(solutions_dir, root / "source")
     (root / "nbgrader_config.py").write_text('c = get_config()\nc.CourseDirectory.course_id = "course"\n', encoding="utf-8")
-    for assignment in ASSIGNMENTS:
+    for assignment in assignments:
         nbgrader("generate_assignment", assignment, cwd=root)
     for student, answers in students.items():
-        for assignment in ASSIGNMENTS:
+        for assignment in assignments:
             write_submission(root / "submitted", student, assignment, filled_notebook(root / "release", assignment, answers))
     return root
