@@ -179,7 +179,7 @@ def _cell_indices(notebook: nbformat.NotebookNode) -> dict[str, int]:
 
 def _open_and_run_all(browser: object, lab: Lab, path: str, cells: int):  # type: ignore[no-untyped-def]
     """A page showing the notebook at ``path`` after Run > Run All Cells, its kernel started."""
-    page = browser.new_page(viewport={"width": 1280, "height": 860})  # type: ignore[attr-defined]
+    page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
     page.set_default_timeout(RUN_ALL)
     # A workspace of its own: JupyterLab would otherwise also reopen what the last page had open.
     page.goto(f"{lab.url}/lab/workspaces/{path.split('/')[0]}/tree/{path}?token={lab.token}")
@@ -226,7 +226,10 @@ def test_run_all_with_the_reference_answers_passes_every_visible_check(lab: Lab,
         assert notebook.locator(STDERR).count() == 0
         screenshot = os.environ.get("NN_WORKBOOK_LAB_SCREENSHOT")
         if screenshot:
-            notebook.locator(".jp-Cell").nth(where[f"check_{exercises[0]}"]).scroll_into_view_if_needed()
+            page.keyboard.press("Control+b")  # the file browser closed: room for the code
+            page.locator("#jp-left-stack").wait_for(state="hidden")
+            task = notebook.locator(".jp-Cell").nth(where[f"{exercises[0]}_task"])
+            task.evaluate("cell => cell.scrollIntoView({block: 'start'})")  # the first exercise, task to check
             page.screenshot(path=screenshot)
     finally:
         page.close()
