@@ -27,6 +27,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 import pytest
@@ -34,6 +35,9 @@ import pytest
 from grader.exercises import ASSIGNMENTS, EXERCISES
 from grader.fill import filled_notebook
 from tests.conftest import ROOT, host_processes_with, reference_answers
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Locator, Page
 
 pytestmark = pytest.mark.browser
 
@@ -155,7 +159,7 @@ def lab() -> Iterator[Lab]:
 
 
 @pytest.fixture(scope="module")
-def browser(lab: Lab) -> Iterator[object]:
+def browser(lab: Lab) -> Iterator[Browser]:
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is part of the test install")
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"], headless=True)
@@ -177,9 +181,9 @@ def _cell_indices(notebook: nbformat.NotebookNode) -> dict[str, int]:
     return {c.metadata.get("nbgrader", {}).get("grade_id", ""): i for i, c in enumerate(notebook.cells)}
 
 
-def _open_and_run_all(browser: object, lab: Lab, path: str, cells: int):  # type: ignore[no-untyped-def]
+def _open_and_run_all(browser: Browser, lab: Lab, path: str, cells: int) -> tuple[Page, Locator]:
     """A page showing the notebook at ``path`` after Run > Run All Cells, its kernel started."""
-    page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.set_default_timeout(RUN_ALL)
     # A workspace of its own: JupyterLab would otherwise also reopen what the last page had open.
     page.goto(f"{lab.url}/lab/workspaces/{path.split('/')[0]}/tree/{path}?token={lab.token}")
@@ -193,11 +197,11 @@ def _open_and_run_all(browser: object, lab: Lab, path: str, cells: int):  # type
     return page, notebook
 
 
-def _output_text(notebook, index: int) -> str:  # type: ignore[no-untyped-def]
-    return str(notebook.locator(".jp-Cell").nth(index).locator(".jp-OutputArea").text_content() or "")
+def _output_text(notebook: Locator, index: int) -> str:
+    return notebook.locator(".jp-Cell").nth(index).locator(".jp-OutputArea").text_content() or ""
 
 
-def test_run_all_on_the_release_stops_at_the_first_stub_with_not_implemented(lab: Lab, browser: object) -> None:
+def test_run_all_on_the_release_stops_at_the_first_stub_with_not_implemented(lab: Lab, browser: Browser) -> None:
     release = nbformat.read(ROOT / "exercises" / ASSIGNMENT / ASSIGNMENTS[ASSIGNMENT].filename, as_version=4)
     first = ASSIGNMENTS[ASSIGNMENT].exercises[0]
     where = _cell_indices(release)
@@ -212,7 +216,7 @@ def test_run_all_on_the_release_stops_at_the_first_stub_with_not_implemented(lab
         page.close()
 
 
-def test_run_all_with_the_reference_answers_passes_every_visible_check(lab: Lab, browser: object) -> None:
+def test_run_all_with_the_reference_answers_passes_every_visible_check(lab: Lab, browser: Browser) -> None:
     filled = filled_notebook(ROOT / "exercises", ASSIGNMENT, reference_answers())
     exercises = ASSIGNMENTS[ASSIGNMENT].exercises
     where = _cell_indices(filled)
