@@ -33,8 +33,12 @@ bench: install  ## batch grading speed and memory against plain nbgrader autogra
 	$(BIN)/python bench/batch.py --students $(or $(STUDENTS),50) --large $(or $(LARGE),500)
 	$(BIN)/python bench/sandbox_cost.py --jobs 400
 
+# JupyterLab refuses to run as root unless told; the venv's kernel spec comes first in JUPYTER_PATH,
+# so its kernel (this venv's python, with torch) wins over any python3 spec in the home folder.
+LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: install  ## open the student notebooks in JupyterLab
-	$(BIN)/jupyter lab exercises
+	JUPYTER_PATH=$(BIN)/../share/jupyter $(BIN)/jupyter lab $(LAB_ARGS) exercises
 
 clean:
 	rm -rf build gradebook.db .pytest_cache
