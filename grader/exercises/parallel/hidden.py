@@ -1,0 +1,95 @@
+"""Hidden tests for Parallel."""
+
+from __future__ import annotations
+
+import torch
+
+from grader.judge.evidence import Evidence, Failure, check, close, first_match, max_difference, shape
+from grader.judge.hidden import HiddenTest
+from grader.exercises.parallel.inputs import DESCRIPTION, FIRST, SECOND, branches, grad_case, inputs
+
+
+def _expected(seed: int, pair: int, x: torch.Tensor) -> torch.Tensor:
+    a, b = branches(seed, pair)
+    with torch.no_grad():
+        return torch.cat([a(x), b(x)], dim=-1)
+
+
+def _check(ev: Evidence, i: int, x: torch.Tensor) -> None:
+    what = f"{DESCRIPTION} on an input of shape {shape(x)}"
+    out = ev.tensor(f"forward{i}/out", what)
+    expected = _expected(ev.seed, FIRST, x)
+    if close(out, expected):
+        check(not ev.get(f"forward{i}/input_changed"), f"{what} modified its input in place")
+        return
+    a, b = branches(ev.seed, FIRST)
+    with torch.no_grad():
+        mistake = first_match(out, [
+            ("puts b's output first: concatenate a's output, then b's", lambda: torch.cat([b(x), a(x)], dim=-1)),
+            ("feeds b with a's output; both branches must get the same input", lambda: torch.cat([a(x), b(a(x))], dim=-1)),
+            ("returns only a's output; concatenate both", lambda: a(x)),
+            ("returns only b's output; concatenate both", lambda: b(x)),
+            ("runs a and then b one after the other instead of side by side", lambda: b(a(x))),
+        ])
+    if mistake is None and out.shape != expected.shape:
+        mistake = f"returned shape {shape(out)}; expected {shape(expected)}: concatenate on the last dimension (dim=-1)"
+    raise Failure(
+        f"{what} {mistake}" if mistake
+        else f"{what} does not return torch.cat([a(x), b(x)], dim=-1) (largest difference {max_difference(out, expected):.3g})"
+    )
+
+
+def test_forward(ev: Evidence) -> None:
+    _check(ev, 0, inputs(ev.seed)[0])
+
+
+def test_last_dimension(ev: Evidence) -> None:
+    for i, x in enumerate(inputs(ev.seed)):
+        error = ev.get(f"forward{i}/error")
+        if error is not None and i and ev.get("forward0/error") is None:
+            raise Failure(
+                f"{ev.explain(f'{DESCRIPTION} on an input of shape {shape(x)}', error)} — it works on a (batch, features) "
+                "input but not here: concatenate on the last dimension, dim=-1 (dim=1 is the last one only for 2-D input)"
+            )
+        _check(ev, i, x)
+
+
+def test_registered(ev: Evidence) -> None:
+    x = inputs(ev.seed)[0]
+    what = "loading one Parallel's state_dict() into another and running it"
+    out = ev.tensor("round_trip/out", what)
+    if close(out, _expected(ev.seed, FIRST, x)):
+        return
+    check(
+        not close(out, _expected(ev.seed, SECOND, x)),
+        f"{what} changed nothing: a and b are not registered (kept in a plain list, tuple or dict); assign each "
+        "to an attribute, self.a = a and self.b = b, so that state_dict(), parameters() and .to() see them",
+    )
+    raise Failure(f"after {what}, the output is not the first one's")
+
+
+def test_gradient(ev: Evidence) -> None:
+    x, upstream = grad_case(ev.seed)
+    ev.need("grad_forward", f"{DESCRIPTION} on an input that requires grad")
+    check(
+        ev.get("grad/requires_grad") is True,
+        f"the output of {DESCRIPTION} is cut off from autograd (.detach(), .data, numpy), so neither branch could learn",
+    )
+    ev.need("grad_backward", f"backward through {DESCRIPTION}")
+    leaf = x.clone().requires_grad_(True)
+    a, b = branches(ev.seed, FIRST)
+    expected, = torch.autograd.grad(torch.cat([a(leaf), b(leaf)], dim=-1), leaf, upstream)
+    grad = ev.tensor("grad/x", f"the gradient of {DESCRIPTION} with respect to its input")
+    check(
+        close(grad, expected),
+        f"the gradient flowing back through Parallel to its input is wrong (largest difference "
+        f"{max_difference(grad, expected):.3g}): it should be the sum of what flows back through a and through b",
+    )
+
+
+TESTS = (
+    HiddenTest(test_forward, points=2),
+    HiddenTest(test_last_dimension),
+    HiddenTest(test_registered),
+    HiddenTest(test_gradient),
+)
