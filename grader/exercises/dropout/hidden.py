@@ -47,11 +47,11 @@ def _training_problem(out: torch.Tensor, x: torch.Tensor, p: float, what: str) -
         return f"{what} drops everything; each element must be dropped on its own draw, with probability p"
     if bool((dropped == dropped[0]).all()):
         return f"{what} uses one mask for every row of the batch; draw one for every element (torch.rand_like(x))"
+    if abs(fraction - p) <= TOLERANCE:
+        return None
     if abs(fraction - (1 - p)) <= TOLERANCE:
         return f"{what} drops {fraction:.1%} of the elements: it drops with probability 1 - p; p is the probability of dropping"
-    if abs(fraction - p) > TOLERANCE:
-        return f"{what} drops {fraction:.1%} of the elements; with p = {p} it should drop about {p:.0%}"
-    return None
+    return f"{what} drops {fraction:.1%} of the elements; with p = {p} it should drop about {p:.0%}"
 
 
 def _train_outputs(ev: Evidence) -> list[tuple[str, float]]:
@@ -120,11 +120,16 @@ def test_gradient(ev: Evidence) -> None:
     ev.need("grad_backward", f"backward through Dropout({GRAD_RATE:g})")
     out = ev.tensor("grad/out", f"Dropout({GRAD_RATE:g}) on an input that requires grad")
     grad = ev.tensor("grad/x", f"the gradient of Dropout({GRAD_RATE:g})")
-    expected = upstream(ev.seed) * (out != 0) / (1 - GRAD_RATE)
+    x = tensor(ev.seed)
+    check(out.shape == x.shape, f"Dropout({GRAD_RATE:g}) returned shape {shape(out)} for an input of shape {shape(x)}")
+    # Each output element is its input times that element's factor (0 or the scale), so the gradient is the
+    # incoming one times out / x. Judged against the answer's own forward: the scale is graded once, above.
+    expected = upstream(ev.seed) * out / x
     check(
         close(grad, expected),
-        "the gradient flowing back through Dropout is wrong: it should be the incoming gradient times 1 / (1 - p) where "
-        f"an element was kept and 0 where it was dropped (largest difference {max_difference(grad, expected):.3g})",
+        "the gradient flowing back through Dropout does not match its output: it should be the incoming gradient times "
+        "the factor each element was multiplied by (1 / (1 - p) where kept, 0 where dropped) "
+        f"(largest difference {max_difference(grad, expected):.3g})",
     )
 
 
