@@ -47,7 +47,7 @@ def test_independent_of_each_other(ev: Evidence) -> None:
     ev.need("shift_first", "changing the parameters of copy 0")
     when = " after copy 0's parameters changed"
     outs = _copy_outputs(ev, "after_first", when)
-    check(close(outs[0], computed(ev.seed, FIRST, shifted=True)), f"changing copy 0's parameters did not change what copy 0 computes")
+    check(close(outs[0], computed(ev.seed, FIRST, shifted=True)), "changing copy 0's parameters did not change what copy 0 computes")
     for i, out in enumerate(outs[1:], start=1):
         check(
             close(out, computed(ev.seed, FIRST)),

@@ -57,10 +57,11 @@ def observe(namespace: dict[str, Any], seed: int) -> Observations:
     def round_trip() -> list[Any]:
         """A model holding the copies saves and loads them only if they are registered."""
         holder, fresh = nn.Module(), nn.Module()
+        loaded = clones(block(seed, SECOND), K)
         holder.copies = clones(block(seed, FIRST), K)
-        fresh.copies = clones(block(seed, SECOND), K)
+        fresh.copies = loaded
         fresh.load_state_dict(holder.state_dict())
-        return [fresh.copies[i](x.clone()) for i in range(K)]
+        return [loaded[i](x.clone()) for i in range(K)]
 
     ok, outs = rec.attempt("round_trip", round_trip)
     if ok:
