@@ -54,6 +54,10 @@ MISTAKES = [
             return x
         keep = torch.rand(x.shape[-1]) >= self.p
         return x * keep / (1 - self.p)"""), expect="one mask for every row"),
+    Variant("dropout_whole_rows", _dropout("""        if not self.training:
+            return x
+        keep = torch.rand(x.shape[0], 1) >= self.p
+        return x * keep / (1 - self.p)"""), expect="drops whole rows at once"),
     Variant("dropout_mask_drawn_once", _dropout("""        if not self.training:
             return x
         if self.keep is None:

@@ -47,6 +47,8 @@ def _training_problem(out: torch.Tensor, x: torch.Tensor, p: float, what: str) -
         return f"{what} drops everything; each element must be dropped on its own draw, with probability p"
     if bool((dropped == dropped[0]).all()):
         return f"{what} uses one mask for every row of the batch; draw one for every element (torch.rand_like(x))"
+    if bool((dropped == dropped[:, :1]).all()):
+        return f"{what} drops whole rows at once; draw one decision for every element (torch.rand_like(x))"
     if abs(fraction - p) <= TOLERANCE:
         return None
     if abs(fraction - (1 - p)) <= TOLERANCE:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from grader.judge.evidence import Evidence, Failure, check, close, first_match, max_difference, shape
 from grader.judge.hidden import HiddenTest
 from grader.judge.source_checks import forbidden_uses
+from grader.exercises.my_sequential.hidden import computes
 from grader.exercises.module_list.inputs import ANSWER, FIRST, QUESTION_LAYERS, SECOND, inputs, layers, run
 
 FORBIDDEN = frozenset({"torch.nn.Sequential", "torch.nn.modules.container.Sequential"})
@@ -65,8 +66,13 @@ def test_forward(ev: Evidence) -> None:
 
 
 def test_registered(ev: Evidence) -> None:
+    """Judged against what this answer computes from its layers (a wrong forward is charged once)."""
     ev.need("build", f"creating {CHAIN}")
     x = inputs(ev.seed)[0]
+    found = computes(layers(ev.seed, FIRST), ev.tensor("forward0/out", f"{CHAIN} on an input of shape {shape(x)}"), x)
+    if found is None or close(found[1](layers(ev.seed, FIRST), x), found[1](layers(ev.seed, SECOND), x)):
+        raise Failure("not checked until forward passes")
+    chain = found[1]
     what = "loading the state_dict() of a module whose layers attribute is nn.ModuleList([Linear(4, 3), ReLU(), Linear(3, 2)])"
     error = ev.get("round_trip/error")
     if isinstance(error, dict) and "key" in str(error.get("message", "")).lower():
@@ -78,10 +84,10 @@ def test_registered(ev: Evidence) -> None:
             )
         raise Failure(f"{what} fails: ModuleListSequential's keys are {keys}; keep the layers in an attribute named layers")
     out = ev.tensor("round_trip/out", what)
-    if close(out, run(layers(ev.seed, FIRST), x)):
+    if close(out, chain(layers(ev.seed, FIRST), x)):
         return
     check(
-        not close(out, run(layers(ev.seed, SECOND), x)),
+        not close(out, chain(layers(ev.seed, SECOND), x)),
         f"{what} changed nothing: the layers are not registered; hold them in self.layers = nn.ModuleList(modules)",
     )
     raise Failure(f"after {what}, ModuleListSequential does not compute what that module did")

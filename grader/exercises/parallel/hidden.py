@@ -2,35 +2,60 @@
 
 from __future__ import annotations
 
-import torch
+from typing import Callable
 
-from grader.judge.evidence import Evidence, Failure, check, close, first_match, max_difference, shape
+import torch
+from torch import nn
+
+from grader.judge.evidence import Evidence, Failure, check, close, max_difference, shape
 from grader.judge.hidden import HiddenTest
 from grader.exercises.parallel.inputs import DESCRIPTION, FIRST, SECOND, branches, grad_case, inputs
 
 
-def _expected(seed: int, pair: int, x: torch.Tensor) -> torch.Tensor:
+Join = Callable[[nn.Module, nn.Module, torch.Tensor], torch.Tensor]
+RIGHT = "joins a(x) and b(x)"
+JOINS: tuple[tuple[str, Join], ...] = (
+    (RIGHT, lambda a, b, x: torch.cat([a(x), b(x)], dim=-1)),
+    ("puts b's output first: concatenate a's output, then b's", lambda a, b, x: torch.cat([b(x), a(x)], dim=-1)),
+    ("feeds b with a's output; both branches must get the same input", lambda a, b, x: torch.cat([a(x), b(a(x))], dim=-1)),
+    ("returns only a's output; concatenate both", lambda a, b, x: a(x)),
+    ("returns only b's output; concatenate both", lambda a, b, x: b(x)),
+    ("runs a and then b one after the other instead of side by side", lambda a, b, x: b(a(x))),
+)
+"""What a Parallel computes from its branches: right, or one of the known mistakes."""
+
+
+def _computes(seed: int, pair: int, out: torch.Tensor, x: torch.Tensor) -> tuple[str, Join] | None:
     a, b = branches(seed, pair)
     with torch.no_grad():
-        return torch.cat([a(x), b(x)], dim=-1)
+        for description, join in JOINS:
+            try:
+                if close(out, join(a, b, x)):
+                    return description, join
+            except RuntimeError:
+                continue
+    return None
+
+
+def _joined(seed: int, pair: int, join: Join, x: torch.Tensor) -> torch.Tensor:
+    a, b = branches(seed, pair)
+    with torch.no_grad():
+        return join(a, b, x)
+
+
+def _expected(seed: int, pair: int, x: torch.Tensor) -> torch.Tensor:
+    return _joined(seed, pair, JOINS[0][1], x)
 
 
 def _check(ev: Evidence, i: int, x: torch.Tensor) -> None:
     what = f"{DESCRIPTION} on an input of shape {shape(x)}"
     out = ev.tensor(f"forward{i}/out", what)
     expected = _expected(ev.seed, FIRST, x)
-    if close(out, expected):
+    found = _computes(ev.seed, FIRST, out, x)
+    if found and found[0] == RIGHT:
         check(not ev.get(f"forward{i}/input_changed"), f"{what} modified its input in place")
         return
-    a, b = branches(ev.seed, FIRST)
-    with torch.no_grad():
-        mistake = first_match(out, [
-            ("puts b's output first: concatenate a's output, then b's", lambda: torch.cat([b(x), a(x)], dim=-1)),
-            ("feeds b with a's output; both branches must get the same input", lambda: torch.cat([a(x), b(a(x))], dim=-1)),
-            ("returns only a's output; concatenate both", lambda: a(x)),
-            ("returns only b's output; concatenate both", lambda: b(x)),
-            ("runs a and then b one after the other instead of side by side", lambda: b(a(x))),
-        ])
+    mistake = found[0] if found else None
     if mistake is None and out.shape != expected.shape:
         mistake = f"returned shape {shape(out)}; expected {shape(expected)}: concatenate on the last dimension (dim=-1)"
     raise Failure(
@@ -55,13 +80,18 @@ def test_last_dimension(ev: Evidence) -> None:
 
 
 def test_registered(ev: Evidence) -> None:
+    """Judged against what this answer computes from its branches (a wrong join is charged once,
+    above); an answer whose output does not depend on both branches' values proves nothing here."""
     x = inputs(ev.seed)[0]
+    found = _computes(ev.seed, FIRST, ev.tensor("forward0/out", f"{DESCRIPTION} on an input of shape {shape(x)}"), x)
+    if found is None or close(_joined(ev.seed, FIRST, found[1], x), _joined(ev.seed, SECOND, found[1], x)):
+        raise Failure("not checked until forward passes")
     what = "loading one Parallel's state_dict() into another and running it"
     out = ev.tensor("round_trip/out", what)
-    if close(out, _expected(ev.seed, FIRST, x)):
+    if close(out, _joined(ev.seed, FIRST, found[1], x)):
         return
     check(
-        not close(out, _expected(ev.seed, SECOND, x)),
+        not close(out, _joined(ev.seed, SECOND, found[1], x)),
         f"{what} changed nothing: a and b are not registered (kept in a plain list, tuple or dict); assign each "
         "to an attribute, self.a = a and self.b = b, so that state_dict(), parameters() and .to() see them",
     )
