@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 import torch
 
-from grader.judge.evidence import Evidence, Failure, check, close, first_match, max_difference, shape
+from grader.judge.evidence import Evidence, Failure, check, close, max_difference, shape
 from grader.judge.hidden import HiddenTest
-from grader.exercises.buffer.inputs import FIRST, SECOND, inputs, standardized, statistics
+from grader.exercises.buffer.inputs import FIRST, SECOND, inputs, statistics
 
 NOT_SAVED = (
     "mean and std are not in the module's state_dict(): a plain tensor attribute (or a buffer registered with "
     "persistent=False) is not saved or loaded; use self.register_buffer(\"mean\", mean) and the same for std"
 )
+
+
+Formula = Callable[[torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor]
+RIGHT = "returns (x - mean) / std"
+FORMULAS: tuple[tuple[str, Formula], ...] = (
+    (RIGHT, lambda x, mean, std: (x - mean) / std),
+    ("multiplies by std instead of dividing by it", lambda x, mean, std: (x - mean) * std),
+    ("does not divide by std", lambda x, mean, std: x - mean),
+    ("does not subtract the mean", lambda x, mean, std: x / std),
+    ("adds the mean instead of subtracting it", lambda x, mean, std: (x + mean) / std),
+    ("mixes up mean and std", lambda x, mean, std: (x - std) / mean),
+    ("divides before subtracting: (x - mean) / std needs the brackets", lambda x, mean, std: x - mean / std),
+)
+"""What a Standardize computes from its statistics: right, or one of the known mistakes."""
+
+
+def _computes(out: torch.Tensor, x: torch.Tensor, mean: torch.Tensor, std: torch.Tensor) -> tuple[str, Formula] | None:
+    return next(((d, f) for d, f in FORMULAS if close(out, f(x, mean, std))), None)
 
 
 def test_forward(ev: Evidence) -> None:
@@ -20,41 +40,46 @@ def test_forward(ev: Evidence) -> None:
         what = f"Standardize on an input of shape {shape(x)}"
         out = ev.tensor(f"forward{i}/out", what)
         expected = (x - mean) / std
-        if close(out, expected):
+        found = _computes(out, x, mean, std)
+        if found and found[0] == RIGHT:
             check(not ev.get(f"forward{i}/input_changed"), f"{what} modified its input in place (x -= ...); return a new tensor")
             continue
-        mistake = first_match(out, [
-            ("multiplies by std instead of dividing by it", lambda: (x - mean) * std),
-            ("does not divide by std", lambda: x - mean),
-            ("does not subtract the mean", lambda: x / std),
-            ("adds the mean instead of subtracting it", lambda: (x + mean) / std),
-            ("mixes up mean and std", lambda: (x - std) / mean),
-            ("divides before subtracting: (x - mean) / std needs the brackets", lambda: x - mean / std),
-        ])
         raise Failure(
-            f"{what} {mistake}" if mistake
+            f"{what} {found[0]}" if found
             else f"{what} does not return (x - mean) / std (largest difference {max_difference(out, expected):.3g})"
         )
 
 
+def _own_formula(ev: Evidence) -> Formula:
+    """What this answer computes from mean and std (a wrong formula is charged once, by test_forward);
+    one that does not depend on both statistics proves nothing about where they are kept."""
+    x = inputs(ev.seed)[0]
+    found = _computes(ev.tensor("forward0/out", f"Standardize on an input of shape {shape(x)}"), x, *statistics(ev.seed, FIRST))
+    if found is None or close(found[1](x, *statistics(ev.seed, FIRST)), found[1](x, *statistics(ev.seed, SECOND))):
+        raise Failure("not checked until forward passes")
+    return found[1]
+
+
 def test_in_state_dict(ev: Evidence) -> None:
     x = inputs(ev.seed)[0]
+    formula = _own_formula(ev)
     what = "loading one Standardize's state_dict() into another made with other statistics"
     out = ev.tensor("own_round_trip/out", what)
-    if close(out, standardized(ev.seed, FIRST, x)):
+    if close(out, formula(x, *statistics(ev.seed, FIRST))):
         return
-    check(not close(out, standardized(ev.seed, SECOND, x)), f"{what} changed nothing: {NOT_SAVED}")
+    check(not close(out, formula(x, *statistics(ev.seed, SECOND))), f"{what} changed nothing: {NOT_SAVED}")
     raise Failure(f"after {what}, it does not compute what the first one did")
 
 
 def test_names(ev: Evidence) -> None:
     x = inputs(ev.seed)[0]
+    formula = _own_formula(ev)
     what = "loading the state_dict {'mean': ..., 'std': ...} into Standardize"
     error = ev.get("named_round_trip/error")
     if isinstance(error, dict) and "key" in str(error.get("message", "")).lower():
         raise Failure(f"{what} fails: its state_dict keys are {ev.get('state_dict_keys')}; register the buffers as \"mean\" and \"std\"")
     out = ev.tensor("named_round_trip/out", what)
-    check(close(out, standardized(ev.seed, FIRST, x)), f"after {what}, Standardize does not use the loaded mean and std")
+    check(close(out, formula(x, *statistics(ev.seed, FIRST))), f"after {what}, Standardize does not use the loaded mean and std")
 
 
 def test_not_trainable(ev: Evidence) -> None:
@@ -78,7 +103,7 @@ def test_follows_dtype(ev: Evidence) -> None:
         ".float(), .double() or .to(); a buffer does",
     )
     mean, std = statistics(ev.seed, FIRST, dtype=torch.float64)
-    check(close(out, (x - mean.float()) / std.float()), f"{what} does not return (x - mean) / std")
+    check(close(out, _own_formula(ev)(x, mean.float(), std.float())), f"{what} does not return (x - mean) / std")
 
 
 TESTS = (

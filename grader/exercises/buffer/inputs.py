@@ -22,7 +22,3 @@ def statistics(seed: int, which: int, dtype: torch.dtype = torch.float32) -> tup
 def inputs(seed: int) -> list[torch.Tensor]:
     return [torch.randn(shape, generator=generator(seed, 1250 + i)) * 4 for i, shape in enumerate(SHAPES)]
 
-
-def standardized(seed: int, which: int, x: torch.Tensor) -> torch.Tensor:
-    mean, std = statistics(seed, which)
-    return (x - mean) / std
