@@ -32,6 +32,10 @@ CORRECT = [
             return x.clone()
         drop = torch.rand(x.shape) < self.p
         return torch.where(drop, torch.zeros_like(x), x / (1 - self.p))""")),
+    Variant("dropout_strict_comparison_methods", _dropout("""        if self.training:
+            mask = (torch.rand(x.size()) > self.p).float()
+            return x.mul(mask).div(1 - self.p)
+        return x""")),
 ]
 
 MISTAKES = [

@@ -39,8 +39,8 @@ def _training_problem(out: torch.Tensor, x: torch.Tensor, p: float, what: str) -
             f"{max_difference(out[kept], x[kept] / (1 - p)):.3g})"
         )
     fraction = float(dropped.double().mean())
-    if p == 0:
-        return None if fraction == 0 else f"{what} drops {fraction:.1%} of the elements; with p = 0 it must drop none"
+    if p == 0:  # a draw of exactly 0.0 may drop an element now and then under `rand > p`: allow a few
+        return None if fraction <= 1e-3 else f"{what} drops {fraction:.1%} of the elements; with p = 0 it must drop none"
     if fraction == 0:
         return f"{what} drops nothing in training mode: zero each element with probability p while self.training is True"
     if fraction == 1:
