@@ -43,3 +43,83 @@ class MatMul(Function):
     def backward(ctx, grad_output: torch.Tensor):
         X, Y = ctx.saved_tensors
         return grad_output.mm(Y.t()), X.t().mm(grad_output)
+
+# %% my_sequential
+class MySequential(nn.Module):
+    def __init__(self, *modules: nn.Module):
+        super().__init__()
+        for position, module in enumerate(modules):
+            self.add_module(str(position), module)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        for module in self.children():
+            x = module(x)
+        return x
+
+# %% module_list
+def list_container_answer() -> tuple[int, str]:
+    return 0, "b"
+
+
+class ModuleListSequential(nn.Module):
+    def __init__(self, *modules: nn.Module):
+        super().__init__()
+        self.layers = nn.ModuleList()
+        self.layers.extend(modules)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+# %% parallel
+class Parallel(nn.Module):
+    def __init__(self, a: nn.Module, b: nn.Module):
+        super().__init__()
+        self.branches = nn.ModuleList([a, b])
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.cat([branch(x) for branch in self.branches], dim=-1)
+
+# %% clones
+from copy import deepcopy
+
+
+def clones(block: nn.Module, k: int) -> nn.ModuleList:
+    return nn.ModuleList(deepcopy(block) for _ in range(k))
+
+# %% my_flatten
+class Flatten(nn.Module):
+    def __init__(self, start_dim: int = 1, end_dim: int = -1):
+        super().__init__()
+        self.start_dim, self.end_dim = start_dim, end_dim
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        start = self.start_dim + x.dim() if self.start_dim < 0 else self.start_dim
+        end = self.end_dim + x.dim() if self.end_dim < 0 else self.end_dim
+        return x.reshape(x.shape[:start] + (-1,) + x.shape[end + 1:])
+
+    def extra_repr(self) -> str:
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+# %% buffer
+class Standardize(nn.Module):
+    def __init__(self, mean: torch.Tensor, std: torch.Tensor):
+        super().__init__()
+        self.register_buffer("mean", mean.detach().clone())
+        self.register_buffer("std", std.detach().clone())
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return (x - self.mean) / self.std
+
+# %% dropout
+class Dropout(nn.Module):
+    def __init__(self, p: float = 0.5):
+        super().__init__()
+        self.p = p
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training:
+            return x
+        mask = torch.bernoulli(torch.full_like(x, 1 - self.p))
+        return x * mask / (1 - self.p)

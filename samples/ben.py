@@ -40,3 +40,24 @@ class MatMul(Function):
     def backward(ctx, grad_output):
         X, Y = ctx.saved_tensors
         return grad_output @ Y.T, X.T @ grad_output
+
+# %% my_sequential
+class MySequential(nn.Module):
+    def __init__(self, *modules):
+        super().__init__()
+        self.steps = list(modules)
+
+    def forward(self, x):
+        for step in self.steps:
+            x = step(x)
+        return x
+
+# %% dropout
+class Dropout(nn.Module):
+    def __init__(self, p=0.5):
+        super().__init__()
+        self.p = p
+
+    def forward(self, x):
+        keep = torch.rand_like(x) >= self.p
+        return x * keep / (1 - self.p)

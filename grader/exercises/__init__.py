@@ -17,7 +17,10 @@ from grader.exercises.spec import Assignment, Exercise
 
 __all__ = ["ASSIGNMENTS", "EXERCISES", "Assignment", "Exercise", "assignment_for_filename", "child_side_paths"]
 
-COURSE_ORDER = ("relu", "linear", "simple_mlp", "matmul")
+COURSE_ORDER = (
+    "relu", "linear", "simple_mlp", "matmul",
+    "my_sequential", "module_list", "parallel", "clones", "my_flatten", "buffer", "dropout",
+)
 """Every unit, in the order students meet them (notebook by notebook)."""
 
 PACKAGE = Path(__file__).resolve().parent

@@ -22,7 +22,7 @@ from typing import Iterable
 from grader.judge.source_checks import dotted
 
 ALLOWED_IMPORTS = frozenset(
-    {"torch", "math", "numpy", "einops", "typing", "functools", "itertools", "collections", "dataclasses", "__future__"}
+    {"torch", "math", "numpy", "einops", "typing", "functools", "itertools", "collections", "dataclasses", "copy", "__future__"}
 )
 """Top-level modules an answer may import (and their submodules)."""
 CODE_FROM_TEXT = frozenset({"exec", "eval", "compile", "__import__", "breakpoint"})
