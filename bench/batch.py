@@ -16,6 +16,7 @@ answers all differ. Usage: python bench/batch.py [--students N] [--large N] [--s
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import random
 import subprocess
@@ -25,7 +26,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from grader.config import PROJECT_ROOT, Settings
 from grader.course import make_course, nbgrader
@@ -165,8 +166,6 @@ def compare_with_nbgrader(answers: dict[str, dict[str, str]], tmp: Path) -> floa
     ours_seconds, ours_peak, done = timed_command([
         sys.executable, "-m", "grader", "grade", "--json", "--gradebook", f"sqlite:///{tmp / 'ours.db'}", str(course / "submitted")
     ])
-    import csv
-
     with open(course / "grades.csv", newline="", encoding="utf-8") as handle:
         theirs = {(r["student_id"], r["assignment"]): float(r["score"]) for r in csv.DictReader(handle)}
     ours = {(r["student"], r["assignment"]): r["score"] for r in json.loads(done.stdout)["results"]}
