@@ -17,7 +17,7 @@ from grader.exercises.spec import Assignment, Exercise
 
 __all__ = ["ASSIGNMENTS", "EXERCISES", "Assignment", "Exercise", "assignment_for_filename", "child_side_paths"]
 
-COURSE_ORDER = ("relu", "linear", "simple_mlp", "matmul")
+COURSE_ORDER = ("relu", "linear", "simple_mlp", "matmul", "naming", "freeze", "unregistered", "reinit", "hooks")
 """Every unit, in the order students meet them (notebook by notebook)."""
 
 PACKAGE = Path(__file__).resolve().parent
