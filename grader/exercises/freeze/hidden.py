@@ -64,17 +64,17 @@ def test_rest_trains(ev: Evidence) -> None:
         after = _after(ev, index, list(before))
         outside = [n for n in before if not _inside(n, name)]
         still = [n for n in outside if torch.equal(after[n], before[n])]
+        if len(still) == len(outside):
+            raise Failure(
+                f"after freeze(model, {name!r}) and a training step, the parameters outside {name} did not change: "
+                "the optimizer must hold the parameters that still require grad (p.requires_grad is True), not the frozen ones"
+            )
         prefixed = [n for n in still if n.startswith(name)]
         if prefixed:
             raise Failure(
                 f"freeze(model, {name!r}) also froze {', '.join(prefixed)}: a name test such as startswith({name!r}) "
                 "matches every module whose name begins the same way; compare whole dotted paths, or freeze "
                 "model.get_submodule(name)"
-            )
-        if len(still) == len(outside):
-            raise Failure(
-                f"after freeze(model, {name!r}) and a training step, the parameters outside {name} did not change: "
-                "the optimizer must hold the parameters that still require grad (p.requires_grad is True), not the frozen ones"
             )
         check(not still, f"these parameters outside {name} did not train: {', '.join(still)}")
         for n in outside:

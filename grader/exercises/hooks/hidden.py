@@ -55,18 +55,18 @@ def test_records_outputs(ev: Evidence) -> None:
     net, names, _, xs = setup(ev.seed)
     _, outputs, inputs = trace(net, xs[0])
     got = _recorded(ev, "run1", "a forward pass with the recording hooks")
+    last = names[-1]
+    late = (
+        f"the output of every hooked module is stored under {last!r}, the last name: a hook defined in a loop looks "
+        "the loop variable up when it runs, not when it was made; bind it at creation (def hook(module, args, output, "
+        "name=name), or functools.partial)"
+    )
+    check(sorted(got) != [last], late)
     check(sorted(got) == sorted(names), f"after a forward pass the dict holds {sorted(got)}; expected exactly the names {sorted(names)}")
     for name in names:
         value = got[name][0]
         if close(value, outputs[name]):
             continue
-        last = names[-1]
-        if all(close(got[n][0], outputs[last]) for n in names):
-            raise Failure(
-                f"every name holds the output of {last!r}, the last module hooked: a hook defined in a loop looks the loop "
-                "variable up when it runs, not when it was made; bind it at creation (def hook(module, args, output, "
-                "name=name), or functools.partial)"
-            )
         if close(value, inputs[name]):
             raise Failure(
                 f"{name!r} holds the module's input, not its output: register_forward_pre_hook runs before the module; "

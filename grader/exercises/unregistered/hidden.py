@@ -37,16 +37,16 @@ def _returned(ev: Evidence, case: int) -> list[str]:
 
 
 def _missing_hint(got: set[str], missing: set[str], kinds: dict[str, set[str]]) -> str:
+    if missing <= kinds["plain"]:
+        return (
+            "a plain tensor that does not require grad is just as unregistered: the optimizer never sees it, "
+            "state_dict() does not save it and .to() does not move it; test registration, not requires_grad"
+        )
     dotted = [name for name in missing if "." in name]
     if dotted and all(name.rsplit(".", 1)[-1] in got for name in dotted):
         return "name a sub-module's tensor by its dotted path from the model (inner.scale), as named_parameters() does"
     if all("." in name for name in missing):
         return "tensors of sub-modules count too: go through every module of the tree (named_modules())"
-    if missing & kinds["plain"]:
-        return (
-            "a plain tensor that does not require grad is just as unregistered: the optimizer never sees it, "
-            "state_dict() does not save it and .to() does not move it; test registration, not requires_grad"
-        )
     return "every tensor attribute that is not a registered parameter or buffer belongs in the list"
 
 
