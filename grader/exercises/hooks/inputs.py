@@ -29,13 +29,14 @@ def setup(seed: int) -> tuple[HookNet, list[str], float, list[torch.Tensor]]:
     """The model, the names to record, the clamp limit and three inputs (the first requires grad)."""
     rng = random.Random(mixed_seed(seed, 1300))
     g = generator(seed, 1310)
-    net = HookNet([rng.randint(3, 7) for _ in range(4)])
+    sizes = [rng.randint(3, 7) for _ in range(4)]
+    net = HookNet(sizes)
     with torch.no_grad():
         for p in net.parameters():
             p.copy_(torch.randn(p.shape, generator=g) * 1.5 / p.shape[-1] ** 0.5)
     names = ["encoder.1", rng.choice(("encoder", "encoder.2")), "head"]
     rng.shuffle(names)
     limit = rng.choice((0.2, 0.3, 0.4))
-    xs = [torch.randn(rng.randint(2, 5), net.encoder[0].in_features, generator=g) for _ in range(3)]
+    xs = [torch.randn(rng.randint(2, 5), sizes[0], generator=g) for _ in range(3)]
     xs[0].requires_grad_(True)
     return net, names, limit, xs
