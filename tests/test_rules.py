@@ -23,6 +23,15 @@ HONEST = {
     "a class defined twice": "class ReLU:\n    pass\nclass ReLU:\n    pass",
     "names in comments and strings": "# exec(torch._C) and os.system\nnote = 'eval(globals())'",
     "torch's public API": "torch.autograd.Function\ntorch.autograd.grad\ntorch.no_grad()\ntorch.nn.functional.softmax",
+    "hooks on one module and their handles": (
+        "h = model.get_submodule('head').register_forward_hook(lambda m, args, out: out.clamp(-1, 1))\n"
+        "p = model.register_forward_pre_hook(lambda m, args: None)\nh.remove()\np.remove()"
+    ),
+    "walking, freezing and re-initialising a model": (
+        "for name, m in model.named_modules():\n    if isinstance(m, nn.Linear):\n        nn.init.xavier_uniform_(m.weight)\n"
+        "model.apply(lambda m: None)\nmodel.get_submodule('a.b').requires_grad_(False)\n"
+        "n = sum(p.numel() for p in model.parameters() if p.requires_grad)"
+    ),
 }
 
 FORBIDDEN = {
@@ -49,6 +58,8 @@ FORBIDDEN = {
     "a shell command": ("!ls", "shell command"),
     "a magic that runs a file": ("%run x.py", "%run"),
     "a bash cell": ("%%bash\nls", "%bash"),
+    "a global module hook": ("from torch.nn.modules.module import register_module_forward_hook", "register_module_forward_hook"),
+    "a global module hook by its path": ("torch.nn.modules.module.register_module_forward_hook(print)", "register_module_forward_hook"),
 }
 
 

@@ -20,6 +20,7 @@ __all__ = ["ASSIGNMENTS", "EXERCISES", "Assignment", "Exercise", "assignment_for
 COURSE_ORDER = (
     "relu", "linear", "simple_mlp", "matmul",
     "my_sequential", "module_list", "parallel", "clones", "my_flatten", "buffer", "dropout",
+    "naming", "freeze", "unregistered", "reinit", "hooks",
 )
 """Every unit, in the order students meet them (notebook by notebook)."""
 
