@@ -17,7 +17,7 @@ from grader.exercises.spec import Assignment, Exercise
 
 __all__ = ["ASSIGNMENTS", "EXERCISES", "Assignment", "Exercise", "assignment_for_filename", "child_side_paths"]
 
-COURSE_ORDER = ("relu", "linear", "simple_mlp", "matmul")
+COURSE_ORDER = ("relu", "linear", "simple_mlp", "matmul", "cross_entropy", "sgd", "train_epoch", "fit")
 """Every unit, in the order students meet them (notebook by notebook)."""
 
 PACKAGE = Path(__file__).resolve().parent
@@ -50,7 +50,7 @@ def assignment_for_filename(filename: str) -> Assignment | None:
 
 CHILD_SIDE_SHARED = (
     "__init__.py", "records.py", "text.py", "magics.py", "probes", "sandbox",
-    "exercises/__init__.py", "exercises/spec.py", "exercises/builders.py",
+    "exercises/__init__.py", "exercises/spec.py", "exercises/builders.py", "exercises/mnist.py",
 )
 CHILD_SIDE_UNIT_FILES = ("__init__.py", "inputs.py", "probe.py")
 
