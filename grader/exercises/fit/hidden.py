@@ -31,7 +31,7 @@ def _epoch(params: list[torch.Tensor], batches: list, opt: torch.optim.Optimizer
             opt.zero_grad()
             loss.backward()
             opt.step()
-        total += float(loss) * len(y)
+        total += loss.item() * len(y)
         correct += int((out.argmax(dim=1) == y).sum())
         count += len(y)
     return total / count, correct / count

@@ -14,6 +14,9 @@ from grader.exercises.sgd.inputs import RUNS, STEPS, loss, start
 FORBIDDEN = frozenset({"torch.optim.SGD", "torch.optim.sgd.SGD", "torch.optim.sgd.sgd", "torch.optim.sgd", "torch.optim.Adam",
                        "torch.optim.AdamW", "torch.optim.RMSprop", "torch.optim.Adagrad"})
 
+EARLY = 3
+"""Steps compared against the known wrong rules: enough to tell them apart, before any diverges."""
+
 Update = Callable[[torch.Tensor, torch.Tensor, dict[str, torch.Tensor], float, float], None]
 """One parameter's update under no_grad: (parameter, gradient, its state, lr, momentum)."""
 
@@ -130,7 +133,7 @@ def _check_run(ev: Evidence, run: str) -> None:
          lambda: _by_hand(ev.seed, run, _momentum, zero=False)),
     ]
     for description, compute in hypotheses:
-        if close(trace, compute()):
+        if close(trace[:EARLY], compute()[:EARLY]):  # early steps: a wrong rule may diverge later
             raise Failure(f"{what} {description}")
     if close(trace[0], right[0]) and close(trace[1:], trace[:1].expand_as(trace[1:])):
         raise Failure(
@@ -152,12 +155,6 @@ def test_momentum(ev: Evidence) -> None:
     _check_run(ev, "momentum")
 
 
-def test_zero_grad(ev: Evidence) -> None:
-    for run in RUNS:
-        check(ev.get(f"{run}/cleared") is True,
-              "zero_grad() leaves the gradients of the last step in place; it must set every parameter's .grad to None (or zero)")
-
-
 def test_no_builtin_optimizer(ev: Evidence) -> None:
     steps = [f"{run}/{s}" for run in RUNS for s in ("construct", *(f"step{i}" for i in range(STEPS)))]
     used = forbidden_uses(ev.source, [*ev.ops(*steps), *ev.get("ancestry", [])], FORBIDDEN, within="SGD")
@@ -165,10 +162,8 @@ def test_no_builtin_optimizer(ev: Evidence) -> None:
 
 
 TESTS = (
-    HiddenTest(test_steps, points=1.5),
+    HiddenTest(test_steps, points=2),  # zero_grad included: the probe calls it before every step
     HiddenTest(test_momentum, points=1.5),
-    HiddenTest(test_zero_grad, points=0.5, requires=("steps",)),
     HiddenTest(test_no_builtin_optimizer, points=0.5, requires=("steps",)),
 )
-"""Points add up to the spec's 4. The self-reported zero_grad flag and the rule count once
-the replayed steps prove the optimizer works."""
+"""Points add up to the spec's 4. The rule counts once the replayed steps prove the optimizer works."""

@@ -23,8 +23,6 @@ def _run(rec: Recorder, cls: type, seed: int, run: str) -> None:
         ok, _ = rec.attempt(f"{run}/zero_grad", lambda: opt.zero_grad())
         if not ok:
             return
-        if step == 1:
-            rec[f"{run}/cleared"] = all(p.grad is None or not bool(p.grad.any()) for p in params)
         ok, _ = rec.attempt(f"{run}/backward{step}", lambda: loss(params, targets).backward())
         if not ok:
             return

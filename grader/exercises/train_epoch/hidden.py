@@ -31,8 +31,8 @@ def _replay(seed: int, which: str, *, train: bool, zero: bool = True, mean_of_me
                 opt.zero_grad()
             loss.backward()
             opt.step()
-        total += float(loss) * len(y)
-        means.append(float(loss))
+        total += loss.item() * len(y)
+        means.append(loss.item())
         correct += int((out.argmax(dim=1) == y).sum())
         count += len(y)
     mean = means[-1] if last_only else sum(means) / len(means) if mean_of_means else total / count
