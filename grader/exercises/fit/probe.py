@@ -32,7 +32,7 @@ def _history(rec: Recorder, value: Any) -> None:
         series = value.get(key)
         if not isinstance(series, (list, tuple)):
             continue
-        numbers = []
+        numbers: list[float | None] = []
         for item in list(series)[:100]:
             if isinstance(item, torch.Tensor) and item.numel() == 1:
                 numbers.append(float(item.detach().reshape(())))
