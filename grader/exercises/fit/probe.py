@@ -60,5 +60,5 @@ def observe(namespace: dict[str, Any], seed: int) -> Observations:
     ok, value = rec.attempt("fit", lambda: fit(model, train, held_out, EPOCHS, LR, MOMENTUM))
     if ok:
         _history(rec, value)
-        rec["fit/params"] = [plain(p) for p in model.parameters()]
+        rec["fit/weights"] = torch.cat([plain(p).reshape(-1) for p in model.parameters()])
     return rec.data

@@ -29,8 +29,9 @@ def _result(rec: Recorder, key: str, value: Any) -> None:
     rec[f"{key}/result"] = numbers
 
 
-def _state(model: nn.Module) -> list[torch.Tensor]:
-    return [plain(p) for p in model.parameters()]
+def _state(model: nn.Module) -> torch.Tensor:
+    """Every parameter, flattened into one tensor in the order of model.parameters()."""
+    return torch.cat([plain(p).reshape(-1) for p in model.parameters()])
 
 
 def observe(namespace: dict[str, Any], seed: int) -> Observations:
