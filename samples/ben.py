@@ -40,3 +40,15 @@ class MatMul(Function):
     def backward(ctx, grad_output):
         X, Y = ctx.saved_tensors
         return grad_output @ Y.T, X.T @ grad_output
+
+# %% sgd
+class SGD(torch.optim.Optimizer):
+    def __init__(self, params, lr, momentum=0.0):
+        super().__init__(params, {"lr": lr, "momentum": momentum})
+
+    @torch.no_grad()
+    def step(self):
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is not None:
+                    p -= group["lr"] * p.grad
