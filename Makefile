@@ -7,6 +7,8 @@ export PATH := $(BIN):$(PATH)
 # One folder per notebook in solutions/ (the registry in grader/exercises/ lists the same ones).
 ASSIGNMENTS := $(sort $(notdir $(wildcard solutions/*)))
 PYTEST_ARGS ?=
+# MNIST for 04_training and its grading: data/mnist, else the course's shared copy beside the project (data/README.md).
+export MNIST_DIR ?= $(if $(wildcard data/mnist/*.gz),,$(wildcard $(CURDIR)/../shared/data/mnist))
 
 .PHONY: install release demo test lab bench clean
 

@@ -61,3 +61,15 @@ class Dropout(nn.Module):
     def forward(self, x):
         keep = torch.rand_like(x) >= self.p
         return x * keep / (1 - self.p)
+
+# %% sgd
+class SGD(torch.optim.Optimizer):
+    def __init__(self, params, lr, momentum=0.0):
+        super().__init__(params, {"lr": lr, "momentum": momentum})
+
+    @torch.no_grad()
+    def step(self):
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is not None:
+                    p -= group["lr"] * p.grad

@@ -19,6 +19,8 @@ from grader.references import reference_answer
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_MNIST = ROOT.parent / "shared" / "data" / "mnist"
+if "MNIST_DIR" not in os.environ and not (ROOT / "data" / "mnist").is_dir() and SHARED_MNIST.is_dir():
+    os.environ["MNIST_DIR"] = str(SHARED_MNIST)  # the course's copy beside the project: read in place, never copied
 
 Answers = dict[str, str]
 """Answer cell sources by grade_id; exercises left out keep their stub."""

@@ -21,7 +21,7 @@ import pytest
 
 from grader.config import PROJECT_ROOT, Settings
 from grader.records import Chunk, Program, RunOutcome
-from grader.sandbox.isolation import PACKAGE_DIR, plan
+from grader.sandbox.isolation import PACKAGE_DIR, data_dirs, plan
 from grader.sandbox.limits import Limits, MiB
 from grader.sandbox.pool import Sandbox
 from tests.conftest import host_processes_with
@@ -135,6 +135,36 @@ print(json.dumps({{name: attempt(lambda p=p: write(p)) for name, p in targets.it
     assert written.pop("scratch") == "ok"
     assert all(result in ("PermissionError", "OSError", "FileNotFoundError") for result in written.values()), written
     assert not (PACKAGE_DIR / "planted.py").exists()
+
+
+def test_reads_the_mnist_digits_but_cannot_change_them(sandbox: Sandbox) -> None:
+    """The training exercise's probe reads MNIST in the job: the folder is there, read-only,
+    named by MNIST_DIR, and nothing beside it on the way there is shown."""
+    folder = data_dirs()[0] if data_dirs() else None
+    if folder is None:
+        pytest.skip("no MNIST folder here (set MNIST_DIR or fill data/mnist)")
+    name = "t10k-labels-idx1-ubyte.gz"
+    outcome = sandbox.run(job(TRY + f"""
+import sys
+folder = os.environ.get("MNIST_DIR", "")
+def write(path, mode):
+    with open(path, mode) as handle:
+        handle.write(b"x")
+print(json.dumps({{
+    "dir": folder,
+    "read": attempt(lambda: len(open(os.path.join(folder, {name!r}), "rb").read())),
+    "overwrite": attempt(lambda: write(os.path.join(folder, {name!r}), "r+b")),
+    "new file": attempt(lambda: write(os.path.join(folder, "planted"), "wb")),
+    "remove": attempt(lambda: os.remove(os.path.join(folder, {name!r}))),
+    "beside": attempt(lambda: sorted(os.listdir(os.path.dirname(folder)))),
+}}))
+"""))
+    seen = report(outcome)
+    assert seen["dir"] == str(folder)
+    assert seen["read"] == str((folder / name).stat().st_size)
+    assert all(seen[what] in ("PermissionError", "OSError") for what in ("overwrite", "new file", "remove")), seen
+    assert seen["beside"] == str([folder.name]), seen  # the parents are made for the bind, empty
+    assert not (folder / "planted").exists()
 
 
 def test_runs_as_an_unprivileged_user_that_cannot_signal_anything_outside_its_job(sandbox: Sandbox) -> None:

@@ -20,6 +20,7 @@ __all__ = ["ASSIGNMENTS", "EXERCISES", "Assignment", "Exercise", "assignment_for
 COURSE_ORDER = (
     "relu", "linear", "simple_mlp", "matmul",
     "my_sequential", "module_list", "parallel", "clones", "my_flatten", "buffer", "dropout",
+    "cross_entropy", "sgd", "train_epoch", "fit",
     "naming", "freeze", "unregistered", "reinit", "hooks",
 )
 """Every unit, in the order students meet them (notebook by notebook)."""
@@ -54,7 +55,7 @@ def assignment_for_filename(filename: str) -> Assignment | None:
 
 CHILD_SIDE_SHARED = (
     "__init__.py", "records.py", "text.py", "magics.py", "probes", "sandbox",
-    "exercises/__init__.py", "exercises/spec.py", "exercises/builders.py",
+    "exercises/__init__.py", "exercises/spec.py", "exercises/builders.py", "exercises/mnist.py",
 )
 CHILD_SIDE_UNIT_FILES = ("__init__.py", "inputs.py", "probe.py")
 

@@ -2,8 +2,9 @@
 
 On Linux with bubblewrap each worker's fork server lives in its own sandbox: new PID, IPC,
 UTS and network namespaces (no network at all, loopback included), a file system that
-holds only the system libraries, Python, the virtual environment and the child-side files
-of the grader, read-only, plus an empty memory-backed /tmp. As root the server keeps just the
+holds only the system libraries, Python, the virtual environment, the child-side files
+of the grader and the public data the probes read (MNIST), read-only, plus an empty
+memory-backed /tmp. As root the server keeps just the
 capabilities it needs to hand each job its own unprivileged user, and a cgroup caps each job's
 memory and processes. Where less is possible, `plan` says exactly what is missing.
 """
@@ -21,6 +22,8 @@ from pathlib import Path
 
 import grader
 from grader.exercises import child_side_paths
+from grader.exercises.mnist import ENV as MNIST_ENV
+from grader.exercises.mnist import mnist_dir
 
 PACKAGE_DIR = Path(grader.__file__).resolve().parent
 SERVER_CAPABILITIES = ("CAP_SETUID", "CAP_SETGID", "CAP_CHOWN", "CAP_KILL", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_SYS_ADMIN")
@@ -125,6 +128,18 @@ def _parents(path: Path, made: set[Path]) -> list[str]:
     return args
 
 
+def data_dirs() -> list[Path]:
+    """Public data the probes read, shown to jobs read-only at its own path: the MNIST digits
+    the training exercise is tried on, when they are there."""
+    folder = mnist_dir()
+    return [folder.resolve()] if folder.is_dir() else []
+
+
+def data_env() -> dict[str, str]:
+    """What tells a job where that data is (the sandbox clears every other variable)."""
+    return {MNIST_ENV: str(folder) for folder in data_dirs()[:1]}
+
+
 def bwrap_command(
     bwrap: str, *, root: bool, scratch_bytes: int, cgroup_dirs: dict[str, str], env: dict[str, str]
 ) -> list[str]:
@@ -152,6 +167,8 @@ def bwrap_command(
         path = PACKAGE_DIR / relative
         args += _parents(path, made) + ["--ro-bind", str(path), str(path)]
     args += ["--remount-ro", str(PACKAGE_DIR)]
+    for folder in data_dirs():
+        args += _parents(folder, made) + ["--ro-bind", str(folder), str(folder)]
     for role, host_dir in cgroup_dirs.items():
         args += ["--bind", host_dir, f"{CGROUP_MOUNT}/{role}"]
     if root:

@@ -27,7 +27,7 @@ from grader.config import Settings
 from grader.judge.schema import SchemaError, load
 from grader.records import Program, RunOutcome, RunStatus
 from grader.sandbox import cgroups, protocol
-from grader.sandbox.isolation import CGROUP_MOUNT, SCRATCH, Plan, bwrap_command, job_uid, plan
+from grader.sandbox.isolation import CGROUP_MOUNT, SCRATCH, Plan, bwrap_command, data_env, job_uid, plan
 from grader.sandbox.limits import describe
 from grader.text import clean
 
@@ -58,7 +58,7 @@ class _ForkServer:
         limits = settings.limits
         self.group = cgroups.create(f"{CGROUP_PREFIX}{os.getpid()}-{slot}-{secrets.token_hex(3)}") if confinement.root else None
         self.log_path = workdir / f"server{slot}-{secrets.token_hex(3)}.log"
-        env = {**CHILD_ENV, "HOME": SCRATCH}
+        env = {**CHILD_ENV, "HOME": SCRATCH, **data_env()}
         config: dict[str, Any] = {
             "limits": limits.to_json(),
             "uid": job_uid(slot) if confinement.root else None,
