@@ -31,8 +31,9 @@ demo: release  ## grade the bundled sample submissions into build/demo
 test: install  ## the project's whole test suite
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: install  ## batch grading speed and memory against plain nbgrader autograde, then 1,000 notebooks and a rerun
+bench: install  ## grading speed and memory against nbgrader autograde, 1,000 notebooks, the rerun; MNIST; the sandbox
 	$(BIN)/python bench/batch.py --students $(or $(STUDENTS),50) --large $(or $(LARGE),500)
+	$(BIN)/python bench/mnist.py
 	$(BIN)/python bench/sandbox_cost.py --jobs 400
 
 # JupyterLab refuses to run as root unless told; the venv's kernel spec comes first in JUPYTER_PATH,
