@@ -181,3 +181,68 @@ def fit(model, train_loader, held_out_loader, epochs, lr, momentum=0.9):
         for name, value in zip(names, numbers):
             history[name].append(value)
     return history
+
+# %% naming
+def inventory(model: nn.Module) -> dict:
+    children = [name for name, _child in model.named_children()]
+    modules = [name for name, _module in model.named_modules()]
+    parameters = [name for name, _parameter in model.named_parameters()]
+    trainable = 0
+    for parameter in model.parameters():
+        if parameter.requires_grad:
+            trainable += parameter.numel()
+    return {"children": children, "modules": modules, "parameters": parameters, "trainable": trainable}
+
+# %% freeze
+def freeze(model: nn.Module, name: str) -> None:
+    for parameter in model.get_submodule(name).parameters():
+        parameter.requires_grad = False
+
+
+def trainable_sgd(model: nn.Module, lr: float) -> torch.optim.SGD:
+    still_training = filter(lambda parameter: parameter.requires_grad, model.parameters())
+    return torch.optim.SGD(list(still_training), lr=lr)
+
+# %% unregistered
+def unregistered_tensors(module: nn.Module) -> list[str]:
+    names = []
+    for path, part in module.named_modules():
+        known = set(dict(part.named_parameters(recurse=False))) | set(dict(part.named_buffers(recurse=False)))
+        for attribute, value in attributes(part).items():
+            if torch.is_tensor(value) and attribute not in known:
+                names.append(".".join(p for p in (path, attribute) if p))
+    return names
+
+# %% reinit
+def init_linear(module: nn.Module) -> None:
+    if type(module) is nn.Linear or isinstance(module, nn.Linear):
+        torch.nn.init.xavier_uniform_(module.weight)
+        if module.bias is not None:
+            with torch.no_grad():
+                module.bias.zero_()
+
+
+def reinit(model: nn.Module) -> nn.Module:
+    model.apply(init_linear)
+    return model
+
+# %% hooks
+def record_outputs(model: nn.Module, names: list[str]) -> tuple[dict, list]:
+    seen: dict = {}
+
+    def keeper(name):
+        def hook(module, inputs, output):
+            seen[name] = output.detach()
+        return hook
+
+    handles = [model.get_submodule(name).register_forward_hook(keeper(name)) for name in names]
+    return seen, handles
+
+
+def clamp_output(module: nn.Module, limit: float):
+    return module.register_forward_hook(lambda _module, _inputs, output: torch.clamp(output, min=-limit, max=limit))
+
+
+def remove_hooks(handles: list) -> None:
+    while handles:
+        handles.pop().remove()

@@ -34,18 +34,30 @@ def _observe(exercise_id: str, seed: int) -> dict[str, Any]:
         return run_program(program.with_seed(seed).to_json())
 
 
-def _tensors(observations: dict[str, Any]) -> dict[str, torch.Tensor]:
-    return {key: value for key, value in observations.items() if isinstance(value, torch.Tensor)}
+def _leaves(value: Any, path: str = "") -> dict[str, Any]:
+    """Every tensor, number and name the probe recorded, by its path in the observations."""
+    if isinstance(value, dict):
+        return {k: v for key, item in value.items() for k, v in _leaves(item, f"{path}/{key}").items()}
+    if isinstance(value, (list, tuple)):
+        return {k: v for i, item in enumerate(value) for k, v in _leaves(item, f"{path}[{i}]").items()}
+    if isinstance(value, (torch.Tensor, int, float, str)) and not isinstance(value, bool):
+        return {path: value}
+    return {}
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, torch.Tensor) or isinstance(b, torch.Tensor):
+        return isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor) and torch.equal(a, b)
+    return bool(a == b)
 
 
 @pytest.mark.parametrize("exercise", list(EXERCISES))
 def test_the_same_seed_gives_the_same_inputs_and_another_seed_other_ones(exercise: str) -> None:
-    first, again, other = _observe(exercise, 11), _observe(exercise, 11), _observe(exercise, 12)
-    tensors = _tensors(first)
-    assert tensors, "the probe recorded no tensors to compare"
-    assert tensors.keys() == _tensors(again).keys() == _tensors(other).keys()
-    assert all(torch.equal(tensors[key], _tensors(again)[key]) for key in tensors)
-    assert any(not torch.equal(tensors[key], _tensors(other)[key]) for key in tensors)
+    first, again, other = (_leaves(_observe(exercise, seed)) for seed in (11, 11, 12))
+    assert first, "the probe recorded nothing to compare"
+    assert first.keys() == again.keys()
+    assert all(_same(first[key], again[key]) for key in first), [k for k in first if not _same(first[k], again[k])][:5]
+    assert first.keys() != other.keys() or any(not _same(first[key], other[key]) for key in first)
 
 
 def test_cases_of_one_batch_are_distinct_and_batch_seeds_are_mixed_in() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, NoReturn
 
 import torch
 
@@ -87,6 +87,11 @@ class Evidence:
 def check(condition: bool, message: str) -> None:
     if not condition:
         raise Failure(message)
+
+
+def fail_naming(what: str, mistake: str | None, otherwise: str) -> NoReturn:
+    """Fail with the named mistake when one was recognised, else with what is wrong in general."""
+    raise Failure(f"{what} {mistake or otherwise}")
 
 
 def close(actual: torch.Tensor, expected: torch.Tensor, *, rtol: float = 1e-4, atol: float = 1e-5) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import torch
 
-from grader.judge.evidence import Evidence, Failure, check, close, first_match, max_difference, shape
+from grader.judge.evidence import Evidence, Failure, check, close, fail_naming, first_match, max_difference, shape
 from grader.judge.hidden import HiddenTest
 from grader.judge.source_checks import forbidden_uses
 from grader.exercises.dropout.inputs import DEFAULT_RATE, GRAD_RATE, RATES, TOLERANCE, tensor, upstream
@@ -89,7 +89,7 @@ def test_eval_mode(ev: Evidence) -> None:
             ])
             if mistake is None and out.shape == x.shape and bool((out == 0).any()):
                 mistake = "still drops elements in eval mode: check self.training, which model.eval() sets to False"
-            raise Failure(f"{what} {mistake}" if mistake else f"{what} does not return its input unchanged")
+            fail_naming(what, mistake, "does not return its input unchanged")
         ev.need(f"rate{i}/train_mode", f"Dropout({p:g}).train()")
         problem = _training_problem(ev.tensor(f"rate{i}/retrain/out", f"{what} then .train()"), x, p, f"{what} then .train()")
         check(

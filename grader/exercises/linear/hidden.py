@@ -7,7 +7,7 @@ import re
 
 import torch
 
-from grader.judge.evidence import Evidence, Failure, check, close, first_match, max_difference, shape
+from grader.judge.evidence import Evidence, Failure, check, close, fail_naming, first_match, max_difference, shape
 from grader.judge.hidden import HiddenTest
 from grader.judge.source_checks import forbidden_uses
 from grader.judge.statistics import uniform_mismatch
@@ -111,9 +111,9 @@ def _check_output(ev: Evidence, i: int, x: torch.Tensor) -> None:
         ("subtracts the bias instead of adding it", lambda: x @ weight.T - bias),
         ("applies an activation (ReLU) to the output; a Linear layer is only x @ weight.T + bias", lambda: (x @ weight.T + bias).clamp(min=0)),
     ])
-    raise Failure(
-        f"{what} {mistake}" if mistake
-        else f"{what} does not compute x @ weight.T + bias with the layer's own parameters (largest difference {max_difference(out, expected):.3g})"
+    fail_naming(
+        what, mistake,
+        f"does not compute x @ weight.T + bias with the layer's own parameters (largest difference {max_difference(out, expected):.3g})",
     )
 
 

@@ -7,7 +7,7 @@ from typing import Callable
 import torch
 from torch import nn
 
-from grader.judge.evidence import Evidence, Failure, check, close, max_difference, shape
+from grader.judge.evidence import Evidence, Failure, check, close, fail_naming, max_difference, shape
 from grader.judge.hidden import HiddenTest
 from grader.judge.source_checks import forbidden_uses
 from grader.exercises.my_sequential.inputs import RELOADED, SHAPED, SQUARE, inputs, layers, run
@@ -53,9 +53,9 @@ def _check_chain(ev: Evidence, key: str, modules: list[nn.Module], x: torch.Tens
     mistake = found[0] if found else None
     if mistake is None and out.shape != expected.shape:
         mistake = f"returned shape {shape(out)}; expected {shape(expected)}"
-    raise Failure(
-        f"{what} {mistake}" if mistake
-        else f"{what} does not run its modules one after the other (largest difference {max_difference(out, expected):.3g})"
+    fail_naming(
+        what, mistake,
+        f"does not run its modules one after the other (largest difference {max_difference(out, expected):.3g})",
     )
 
 

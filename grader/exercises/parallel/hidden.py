@@ -7,7 +7,7 @@ from typing import Callable
 import torch
 from torch import nn
 
-from grader.judge.evidence import Evidence, Failure, check, close, max_difference, shape
+from grader.judge.evidence import Evidence, Failure, check, close, fail_naming, max_difference, shape
 from grader.judge.hidden import HiddenTest
 from grader.exercises.parallel.inputs import DESCRIPTION, FIRST, SECOND, branches, grad_case, inputs
 
@@ -58,9 +58,9 @@ def _check(ev: Evidence, i: int, x: torch.Tensor) -> None:
     mistake = found[0] if found else None
     if mistake is None and out.shape != expected.shape:
         mistake = f"returned shape {shape(out)}; expected {shape(expected)}: concatenate on the last dimension (dim=-1)"
-    raise Failure(
-        f"{what} {mistake}" if mistake
-        else f"{what} does not return torch.cat([a(x), b(x)], dim=-1) (largest difference {max_difference(out, expected):.3g})"
+    fail_naming(
+        what, mistake,
+        f"does not return torch.cat([a(x), b(x)], dim=-1) (largest difference {max_difference(out, expected):.3g})",
     )
 
 
