@@ -11,6 +11,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
+import torch
+
 from grader.assemble import as_python, assemble, earlier_references
 from grader.cache import ResultCache, job_key
 from grader.config import Settings
@@ -182,6 +184,8 @@ def grade_targets(
     result is stored in it."""
     settings = settings.with_batch_seed()
     assert settings.seed is not None
+    # The judge's tensors are small: more threads would only spin against the jobs for the cores.
+    torch.set_num_threads(1)
     read = [_read(target, settings) for target in targets]
     decided: dict[int, dict[str, ExerciseResult]] = {}
     jobs: list[_Job] = []

@@ -11,9 +11,12 @@ from pathlib import Path
 from typing import Iterator
 
 import nbformat
-from nbgrader.api import Gradebook, MissingEntry
+import nbgrader
+from alembic.script import ScriptDirectory
+from nbgrader.api import Base, Gradebook, MissingEntry
 from nbgrader.plugins.export import CsvExportPlugin
 from nbgrader.preprocessors import SaveCells
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import SAWarning
 
 from grader.config import Settings
@@ -30,6 +33,27 @@ def _alembic_on_path() -> Iterator[None]:
         yield
     finally:
         os.environ["PATH"] = before
+
+
+def alembic_head() -> str:
+    """The schema version nbgrader stamps on a new gradebook, read from its migration scripts."""
+    return ScriptDirectory(str(Path(nbgrader.__file__).parent / "alembic")).get_current_head() or ""
+
+
+def _create_if_new(db_url: str) -> None:
+    """A new gradebook, created as nbgrader creates one (its tables, stamped with its schema
+    version) but without the `alembic heads` command nbgrader runs for the version: starting
+    that program took seconds, the largest part of recording a small batch."""
+    engine = create_engine(db_url)
+    try:
+        if inspect(engine).get_table_names():
+            return
+        with engine.begin() as connection:
+            Base.metadata.create_all(connection)
+            connection.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+            connection.execute(text("INSERT INTO alembic_version (version_num) VALUES (:head)"), {"head": alembic_head()})
+    finally:
+        engine.dispose()
 
 
 def _ensure_assignment(db_url: str, assignment: str, settings: Settings) -> None:
@@ -82,6 +106,7 @@ def record(results: list[SubmissionResult], db_url: str, settings: Settings) -> 
     """Write the scores of every student and assignment in ``results``, in one transaction;
     returns how many rows."""
     rows = _rows(results)
+    _create_if_new(db_url)
     with _alembic_on_path():
         for assignment in sorted({assignment for _, assignment in rows}):
             _ensure_assignment(db_url, assignment, settings)

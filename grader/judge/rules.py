@@ -236,10 +236,10 @@ class _Checker(ast.NodeVisitor):
     visit_Nonlocal = visit_Global  # type: ignore[assignment]
 
 
-def _bound_names(tree: ast.AST) -> set[str]:
+def _bound_names(nodes: list[ast.AST]) -> set[str]:
     """Every name the cell binds: assignments, parameters, imports, definitions, loop targets."""
     names: set[str] = set()
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             names.add(node.id)
         elif isinstance(node, ast.arg):
@@ -253,25 +253,26 @@ def _bound_names(tree: ast.AST) -> set[str]:
     return names
 
 
-def _own_private_attributes(tree: ast.AST) -> set[str]:
+def _own_private_attributes(nodes: list[ast.AST]) -> set[str]:
     """``self._cache = ...``: private attributes the answer itself creates may be used."""
     names = set()
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) and isinstance(node.value, ast.Name):
             if node.value.id in ("self", "ctx") and node.attr.startswith("_") and not node.attr.startswith("__"):
                 names.add(node.attr)
     return names
 
 
-def _module_names(tree: ast.AST) -> set[str]:
+def _module_names(nodes: list[ast.AST]) -> set[str]:
     """MODULE_ROOTS, names bound by imports, and names assigned a chain rooted in one of them."""
     names = set(MODULE_ROOTS)
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+    assignments = [node for node in nodes if isinstance(node, ast.Assign)]
     for _ in range(3):  # T = torch.Tensor; U = T
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Assign) and (chain := dotted(node.value)) and chain[0] in names:
+        for node in assignments:
+            if (chain := dotted(node.value)) and chain[0] in names:
                 names.update(t.id for t in node.targets if isinstance(t, ast.Name))
     return names
 
@@ -292,7 +293,8 @@ def _violations(source: str, own_names: tuple[str, ...]) -> tuple[Violation, ...
     except (ValueError, RecursionError, MemoryError):
         return (Violation("code nested too deeply", "answers must be code a person could read", 0, False),)
     names = frozenset(own_names)
-    checker = _Checker(names, _bound_names(tree), _own_private_attributes(tree), _module_names(tree))
+    nodes = list(ast.walk(tree))
+    checker = _Checker(names, _bound_names(nodes), _own_private_attributes(nodes), _module_names(nodes))
     try:
         checker.visit(tree)
     except RecursionError:

@@ -12,6 +12,7 @@ server replies.
 from __future__ import annotations
 
 import ctypes
+import gc
 import json
 import os
 import resource
@@ -311,6 +312,8 @@ def main() -> None:
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     warm_up()
+    gc.collect()
+    gc.freeze()
     collapse()
     replies = sys.stdout.buffer
     replies.write(b'{"ready": true}\n')
