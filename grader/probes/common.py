@@ -40,6 +40,13 @@ class Recorder:
             self.data[f"{key}/error"] = error_record(exc)
             return False, None
 
+    def output(self, key: str, call: Callable[[], Any]) -> tuple[bool, Any]:
+        """``attempt``, and what ``call`` returned recorded as a tensor under ``key/out``."""
+        ok, out = self.attempt(key, call)
+        if ok:
+            self.tensor(f"{key}/out", out)
+        return ok, out
+
     def value(self, key: str, call: Callable[[], Any]) -> None:
         """Record what ``call`` returns under ``key``, or its exception under ``key/error``."""
         ok, result = self.attempt(key, call)

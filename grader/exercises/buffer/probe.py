@@ -41,9 +41,7 @@ def observe(namespace: dict[str, Any], seed: int) -> Observations:
         return converted(x.clone())
 
     for key, call in (("own_round_trip", own_round_trip), ("named_round_trip", named_round_trip), ("after_float", after_float)):
-        ok, out = rec.attempt(key, call)
-        if ok:
-            rec.tensor(f"{key}/out", out)
-            if isinstance(out, torch.Tensor):
-                rec[f"{key}/dtype"] = str(out.dtype)
+        ok, out = rec.output(key, call)
+        if ok and isinstance(out, torch.Tensor):
+            rec[f"{key}/dtype"] = str(out.dtype)
     return rec.data

@@ -16,9 +16,7 @@ from grader.probes.common import Observations, Recorder, lookup_function, record
 def _outputs(rec: Recorder, key: str, copies: Any, x: torch.Tensor) -> None:
     """What each copy computes on x, under key/0, key/1, ..."""
     for i in range(min(len(copies), 10)):
-        ok, out = rec.attempt(f"{key}/{i}", lambda: copies[i](x.clone()))
-        if ok:
-            rec.tensor(f"{key}/{i}/out", out)
+        rec.output(f"{key}/{i}", lambda: copies[i](x.clone()))
 
 
 def _shift(module: nn.Module) -> None:

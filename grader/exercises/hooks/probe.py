@@ -21,9 +21,8 @@ def _snapshot(outputs: Any) -> list[list[Any]] | str:
 
 
 def _run(rec: Recorder, key: str, net: torch.nn.Module, x: torch.Tensor, outputs: Any) -> None:
-    ok, out = rec.attempt(key, lambda: net(x))
+    ok, out = rec.output(key, lambda: net(x))
     if ok:
-        rec.tensor(f"{key}/out", out)
         rec[f"{key}/requires_grad"] = bool(isinstance(out, torch.Tensor) and out.requires_grad)
         rec.value(f"{key}/recorded", lambda: _snapshot(outputs))
 

@@ -70,7 +70,5 @@ def observe(namespace: dict[str, Any], seed: int) -> Observations:
         rec.value("nobias/parameters", lambda: parameter_names(plain_layer))
         rec.text("nobias/repr", lambda: repr(plain_layer))
         x = forward_inputs(seed)[1]
-        ok, out = rec.attempt("nobias/forward", lambda: plain_layer(x.clone()))
-        if ok:
-            rec.tensor("nobias/forward/out", out)
+        rec.output("nobias/forward", lambda: plain_layer(x.clone()))
     return rec.data

@@ -57,9 +57,7 @@ def observe(namespace: dict[str, Any], seed: int) -> Observations:
         fresh.load_state_dict(reference.state_dict())
         return fresh(x.clone())
 
-    ok, out = rec.attempt("round_trip", module_list_round_trip)
-    if ok:
-        rec.tensor("round_trip/out", out)
+    rec.output("round_trip", module_list_round_trip)
     ok, out = rec.attempt("grad", lambda: model(x.clone().requires_grad_(True)))
     if ok and isinstance(out, torch.Tensor):
         rec["grad/requires_grad"] = bool(out.requires_grad)

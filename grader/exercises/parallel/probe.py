@@ -23,8 +23,6 @@ def observe(namespace: dict[str, Any], seed: int) -> Observations:
         fresh.load_state_dict(model.state_dict())
         return fresh(x.clone())
 
-    ok, out = rec.attempt("round_trip", round_trip)
-    if ok:
-        rec.tensor("round_trip/out", out)
+    rec.output("round_trip", round_trip)
     record_backward(rec, cls(*branches(seed, FIRST)), *grad_case(seed))
     return rec.data

@@ -23,7 +23,5 @@ def observe(namespace: dict[str, Any], seed: int) -> Observations:
     rec["returned_model"] = returned is net
     rec.value("parameters", lambda: [[name, plain(p)] for name, p in net.named_parameters()])
     x = forward_input(seed, net.embed.in_features)
-    ok, out = rec.attempt("forward", lambda: net(x))
-    if ok:
-        rec.tensor("forward/out", out)
+    rec.output("forward", lambda: net(x))
     return rec.data
