@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import random
 import subprocess
 import sys
@@ -60,7 +61,7 @@ def answer_pool() -> dict[str, list[str]]:
         catalogue = load_catalogue(exercise.id)
         correct = [reference_answer(settings.solutions_dir, exercise.assignment, exercise.id)] + [v.source for v in catalogue.correct]
         wrong = [v.source for v in catalogue.mistakes if not any(word in v.source for word in HOSTILE)]
-        pool[exercise.id] = correct * 3 + wrong[: len(correct) * 2] * 1 + [_crash(exercise.id)] * len(correct)
+        pool[exercise.id] = correct * 3 + wrong[: len(correct) * 2] + [_crash(exercise.id)] * len(correct)
     return pool
 
 
@@ -187,7 +188,7 @@ def large_batch(answers: dict[str, dict[str, str]], tmp: Path, small_each: float
     submitted = submit(tmp / "large", answers)
     cache = ResultCache(tmp / "cache.sqlite")
     settings = Settings(seed=cache.batch_seed())
-    with PeakMemory(__import__("os").getpid()) as memory:
+    with PeakMemory(os.getpid()) as memory:
         grading, results = timed(lambda: grade([submitted], settings, cache=cache))
         writing, _ = timed(lambda: gradebook.record(results, f"sqlite:///{tmp / 'large.db'}", settings))
     total = grading + writing

@@ -167,7 +167,7 @@ def _progress(read: list[Submission | SubmissionResult], jobs: list[_Job], finis
 
 
 class Progress(Protocol):
-    """Told how many jobs a batch runs, then of each one as it finishes (from worker threads)."""
+    """Told how many jobs a batch runs, then of each one as it is judged."""
 
     def start(self, jobs: int) -> None: ...
 

@@ -283,6 +283,9 @@ def violations(source: str, own_names: Iterable[str] = ()) -> list[Violation]:
     return list(_violations(source, tuple(own_names)))
 
 
+TOO_DEEP = Violation("code nested too deeply", "answers must be code a person could read", 0, False)
+
+
 @lru_cache(maxsize=256)
 def _violations(source: str, own_names: tuple[str, ...]) -> tuple[Violation, ...]:
     """Checked once per distinct answer: planning and judging both ask."""
@@ -291,14 +294,14 @@ def _violations(source: str, own_names: tuple[str, ...]) -> tuple[Violation, ...
     except SyntaxError:
         return ()
     except (ValueError, RecursionError, MemoryError):
-        return (Violation("code nested too deeply", "answers must be code a person could read", 0, False),)
+        return (TOO_DEEP,)
     names = frozenset(own_names)
     nodes = list(ast.walk(tree))
     checker = _Checker(names, _bound_names(nodes), _own_private_attributes(nodes), _module_names(nodes))
     try:
         checker.visit(tree)
     except RecursionError:
-        return (Violation("code nested too deeply", "answers must be code a person could read", 0, False),)
+        return (TOO_DEEP,)
     return tuple(sorted(checker.found, key=lambda v: v.line))
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sys
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -23,7 +23,7 @@ from distributed.diagnostics.plugin import WorkerPlugin
 
 from grader.config import Settings
 from grader.records import Program, RunOutcome
-from grader.sandbox.pool import Sandbox, SchedulerUnavailable, in_order
+from grader.sandbox.pool import Sandbox, SchedulerUnavailable
 
 PLUGIN_PREFIX = "nn-grader-sandbox-"
 JOBS_PER_TASK = 8
@@ -60,7 +60,7 @@ def _batches(count: int, workers: int) -> list[range]:
 
 
 class DaskSandbox:
-    """``Sandbox``'s interface (a context manager with ``run_all``) over a Dask cluster."""
+    """``Sandbox``'s interface as grading uses it (a context manager with ``completed``) over a Dask cluster."""
 
     def __init__(self, settings: Settings, scheduler: str) -> None:
         self._settings = settings
@@ -93,10 +93,6 @@ class DaskSandbox:
         finally:
             self._client.close()
             self._client = None
-
-    def run_all(self, programs: Iterable[Program], on_done: Callable[[int], None] | None = None) -> list[RunOutcome]:
-        """Outcomes in the order of ``programs``; ``on_done(i)`` as each finishes."""
-        return in_order(self.completed(programs), on_done)
 
     def completed(self, programs: Iterable[Program]) -> Iterator[tuple[int, RunOutcome]]:
         """(index, outcome) as each batch comes back; a job lost with its worker is an

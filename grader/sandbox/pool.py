@@ -180,9 +180,10 @@ class Sandbox:
         for server in servers:
             server.close()
 
-    def run_all(self, programs: Iterable[Program], on_done: Callable[[int], None] | None = None) -> list[RunOutcome]:
-        """Outcomes in the order of ``programs``; ``on_done(i)`` as each finishes."""
-        return in_order(self.completed(programs), on_done)
+    def run_all(self, programs: Iterable[Program]) -> list[RunOutcome]:
+        """Outcomes in the order of ``programs``."""
+        outcomes = dict(self.completed(programs))
+        return [outcomes[index] for index in range(len(outcomes))]
 
     def completed(self, programs: Iterable[Program]) -> Iterator[tuple[int, RunOutcome]]:
         """(index, outcome) of each program as it finishes, so the caller can judge one while
@@ -243,16 +244,6 @@ class Sandbox:
         print(f"grader: a fork server could not be replaced; {left} left", file=sys.stderr)
         if left == 0:
             self._idle.put(None)
-
-
-def in_order(completed: Iterator[tuple[int, RunOutcome]], on_done: Callable[[int], None] | None = None) -> list[RunOutcome]:
-    """Outcomes that arrive in any order, put back in the order of their programs."""
-    outcomes: dict[int, RunOutcome] = {}
-    for index, outcome in completed:
-        outcomes[index] = outcome
-        if on_done:
-            on_done(index)
-    return [outcomes[index] for index in range(len(outcomes))]
 
 
 def _tail(path: Path, lines: int = 5) -> str:
