@@ -23,7 +23,7 @@ from grader.judge.budget import JudgeTimeout, time_budget
 from grader.notebook import Submission, Ungradable, read_submission
 from grader.records import ExerciseResult, Program, RunOutcome, SubmissionResult
 from grader.references import instructor_cells, release_cells
-from grader.sandbox.pool import Sandbox, SchedulerUnavailable
+from grader.sandbox.pool import Interrupted, Sandbox, SchedulerUnavailable
 from grader.text import clean
 
 
@@ -148,11 +148,6 @@ def _executor(settings: Settings) -> Any:
     return DaskSandbox(settings, settings.scheduler)
 
 
-class Interrupted(Exception):
-    """Grading was stopped from outside (Ctrl-C, SIGTERM); the message says what had finished.
-    Every child process and scratch folder is gone by the time it is raised."""
-
-
 def _progress(read: list[Submission | SubmissionResult], jobs: list[_Job], finished: list[int]) -> str:
     pending = {jobs[i].submission for i in set(range(len(jobs))) - set(finished)}
     complete = [item for index, item in enumerate(read) if isinstance(item, Submission) and index not in pending]
@@ -176,12 +171,14 @@ class Progress(Protocol):
 
 def grade_targets(
     targets: list[Target], settings: Settings, *, cache: ResultCache | None = None, force: bool = False,
-    progress: Progress | None = None,
+    progress: Progress | None = None, sandbox: Sandbox | None = None,
 ) -> list[SubmissionResult]:
     """Grade one batch. Give ``settings`` a seed (``Settings.with_batch_seed``) to know the
     batch's seed, e.g. for its report; without one, a fresh secret seed is drawn here.
     With a ``cache``, jobs whose key it holds are not run (unless ``force``), and every new
-    result is stored in it."""
+    result is stored in it. A ``sandbox`` the caller started early (``Sandbox.start``) runs
+    the jobs and is closed after them; the caller closes it too (again harmless), for the
+    batch that had nothing to run. Without one, one is started when there are jobs to run."""
     settings = settings.with_batch_seed()
     assert settings.seed is not None
     # The judge's tensors are small: more threads would only spin against the jobs for the cores.
@@ -214,7 +211,8 @@ def grade_targets(
         finished: list[int] = []
         try:
             # Judged here, in the main thread (its time budget needs it), while the other jobs run.
-            with _executor(settings) as sandbox, closing(sandbox.completed([job.program for _, job in to_run])) as stream:
+            executor: Any = sandbox if sandbox is not None else _executor(settings)
+            with executor, closing(executor.completed([job.program for _, job in to_run])) as stream:
                 for index, outcome in stream:
                     key, job = to_run[index]
                     verdicts[key] = _verdict(job, outcome, settings)
@@ -248,8 +246,8 @@ def grade_targets(
 
 def grade(
     paths: list[Path], settings: Settings | None = None, *, cache: ResultCache | None = None, force: bool = False,
-    progress: Progress | None = None,
+    progress: Progress | None = None, sandbox: Sandbox | None = None,
 ) -> list[SubmissionResult]:
     """Grade notebooks and nbgrader-layout directories; raises ``BadPath`` for paths that name nothing."""
-    return grade_targets(discover(paths), settings or Settings(), cache=cache, force=force, progress=progress)
+    return grade_targets(discover(paths), settings or Settings(), cache=cache, force=force, progress=progress, sandbox=sandbox)
 

@@ -24,13 +24,13 @@ def assemble(exercise_id: str, instructor: tuple[Cell, ...], answer: str, earlie
     chunks: list[Chunk] = []
     for cell in instructor:
         if cell.grade_id == exercise_id:
-            chunks.extend(Chunk(f"reference {unit}", source) for unit, source in (earlier or {}).items())
+            chunks.extend(Chunk(f"reference {unit}", source, given=True) for unit, source in (earlier or {}).items())
             chunks.append(Chunk(exercise_id, as_python(answer)))
             return Program(exercise_id, tuple(chunks))
         if cell.is_setup:
-            chunks.append(Chunk(cell.grade_id, cell.source))
+            chunks.append(Chunk(cell.grade_id, cell.source, given=True))
         elif cell.solution and cell.grade_id in exercise.builds_on:
-            chunks.append(Chunk(f"reference {cell.grade_id}", strip_solution_markers(cell.source)))
+            chunks.append(Chunk(f"reference {cell.grade_id}", strip_solution_markers(cell.source), given=True))
     raise KeyError(f"the instructor notebook has no cell {exercise_id!r}")
 
 

@@ -7,15 +7,21 @@ errors answer at once.
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import signal
 import sys
+import tempfile
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator, NoReturn
 
 from grader.config import Settings
 from grader.exercises import COURSE_ORDER
 from grader.sandbox.limits import Limits
+
+TORCH_CACHE = "TORCHINDUCTOR_CACHE_DIR"
 
 
 def _positive(kind: Callable[[str], float], description: str) -> Callable[[str], float]:
@@ -174,18 +180,33 @@ class _ProgressBar:
             self._bar.close()
 
 
+def _early_sandbox(args: argparse.Namespace, settings: Settings) -> Any:
+    """The local fork servers, started before this process imports torch and reads the
+    submissions, so that both start-ups share the cores. Not with a cache, whose batch may
+    have nothing to run, nor on a Dask cluster, whose workers have their own."""
+    if settings.scheduler is not None or (args.cache and not args.force):
+        return None
+    from grader.sandbox.pool import Sandbox
+
+    return Sandbox(settings).start()
+
+
 def _grade(args: argparse.Namespace) -> int:
-    from grader import feedback, reports
-    from grader.api import grade
     from grader.cache import ResultCache
 
     cache = ResultCache(args.cache) if args.cache else None
     settings = _settings(args, cache.batch_seed() if cache and args.seed is None else None)
+    sandbox = _early_sandbox(args, settings)
     watching = not args.json and sys.stdout.isatty() and sys.stderr.isatty()
     bar = _ProgressBar() if watching else None
     try:
-        results = grade(args.paths, settings, cache=cache, force=args.force, progress=bar)
+        from grader import feedback, reports
+        from grader.api import grade
+
+        results = grade(args.paths, settings, cache=cache, force=args.force, progress=bar, sandbox=sandbox)
     finally:
+        if sandbox:
+            sandbox.close()
         if bar:
             bar.close()
         if cache:
@@ -253,6 +274,34 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+@contextmanager
+def _torch_cache_here() -> Iterator[str]:
+    """A folder for the cache torch makes when an optimizer first steps (the judge replays
+    training), removed when the command ends: by default torch leaves it in /tmp."""
+    folder = tempfile.mkdtemp(prefix="nn-grader-torch-")
+    before = os.environ.get(TORCH_CACHE)
+    os.environ[TORCH_CACHE] = folder
+    try:
+        yield folder
+    finally:
+        if before is None:
+            os.environ.pop(TORCH_CACHE, None)
+        else:
+            os.environ[TORCH_CACHE] = before
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _stop(message: str, torch_cache: str) -> NoReturn:
+    """Exit with 130 at once, every sandbox already torn down. Not through the interpreter's
+    own shutdown: an interrupt that landed inside torch's start-up makes it end the process
+    with SIGINT instead of the status given."""
+    shutil.rmtree(torch_cache, ignore_errors=True)
+    print(message, file=sys.stderr)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(130)
+
+
 def _interrupt(signum: int, _frame: object) -> None:
     raise KeyboardInterrupt(signal.Signals(signum).name)
 
@@ -262,21 +311,23 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "grade" and args.force and not args.cache:
         parser.error("--force regrades what a cache holds: give it with --cache FILE")
-    from grader.api import Interrupted
-    from grader.cache import CacheError
-    from grader.discover import BadPath
-    from grader.sandbox.pool import SandboxError, SchedulerUnavailable
-
     signal.signal(signal.SIGTERM, _interrupt)  # stopped like Ctrl-C: every sandbox is torn down
     commands = {"grade": _grade, "check": _check, "audit": _audit, "demo": _demo, "report": _report}
+    with _torch_cache_here() as torch_cache:
+        return _run(commands[args.command], args, torch_cache)
+
+
+def _run(command: Callable[[argparse.Namespace], int], args: argparse.Namespace, torch_cache: str) -> int:
+    from grader.cache import CacheError
+    from grader.discover import BadPath
+    from grader.sandbox.pool import Interrupted, SandboxError, SchedulerUnavailable
+
     try:
-        return commands[args.command](args)
+        return command(args)
     except Interrupted as stopped:
-        print(f"grading interrupted: {stopped}", file=sys.stderr)
-        return 130
+        _stop(f"grading interrupted: {stopped}", torch_cache)
     except KeyboardInterrupt:
-        print("grading interrupted before any job had started; nothing was recorded", file=sys.stderr)
-        return 130
+        _stop("grading interrupted before any job had started; nothing was recorded", torch_cache)
     except (BadPath, CacheError, SchedulerUnavailable) as problem:
         print(f"error: {problem}\n(see `python -m grader {args.command} --help`)", file=sys.stderr)
         return 2

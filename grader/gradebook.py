@@ -13,7 +13,9 @@ from typing import Iterator
 import nbformat
 import nbgrader
 from alembic.script import ScriptDirectory
-from nbgrader.api import Base, Gradebook, MissingEntry
+from nbgrader.api import (
+    Assignment, Base, Grade, Gradebook, GradeCell, MissingEntry, Notebook, Student, SubmittedAssignment, SubmittedNotebook,
+)
 from nbgrader.plugins.export import CsvExportPlugin
 from nbgrader.preprocessors import SaveCells
 from sqlalchemy import create_engine, inspect, text
@@ -102,30 +104,60 @@ def _one_transaction(gradebook: Gradebook) -> Iterator[None]:
     session.commit()
 
 
+def _grades(gradebook: Gradebook, assignment: str) -> dict[tuple[str, str], Grade]:
+    """Every grade of the assignment's notebook, by (student, grade cell), in one query:
+    nbgrader's find_grade asks for one at a time, thousands of round trips in a batch."""
+    query = (
+        gradebook.db.query(Student.id, GradeCell.name, Grade)
+        .join(GradeCell, GradeCell.id == Grade.cell_id)
+        .join(SubmittedNotebook, SubmittedNotebook.id == Grade.notebook_id)
+        .join(Notebook, Notebook.id == SubmittedNotebook.notebook_id)
+        .join(SubmittedAssignment, SubmittedAssignment.id == SubmittedNotebook.assignment_id)
+        .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
+        .join(Student, Student.id == SubmittedAssignment.student_id)
+        .filter(Assignment.name == assignment, Notebook.name == ASSIGNMENTS[assignment].notebook)
+    )
+    return {(student, cell): grade for student, cell, grade in query}
+
+
+def _add_missing(gradebook: Gradebook, assignment: str, students: set[str]) -> None:
+    """Students and submissions the gradebook does not hold yet, added as nbgrader adds them."""
+    known = {row[0] for row in gradebook.db.query(Student.id)}
+    submitted = {
+        row[0] for row in gradebook.db.query(SubmittedAssignment.student_id)
+        .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id).filter(Assignment.name == assignment)
+    }
+    for student in sorted(students - known):
+        gradebook.add_student(student)
+    for student in sorted(students - submitted):
+        with warnings.catch_warnings():
+            # nbgrader's add_submission trips an autoflush warning in SQLAlchemy 2; harmless.
+            warnings.simplefilter("ignore", SAWarning)
+            gradebook.add_submission(assignment, student)
+
+
 def record(results: list[SubmissionResult], db_url: str, settings: Settings) -> int:
     """Write the scores of every student and assignment in ``results``, in one transaction;
-    returns how many rows."""
+    returns how many rows. A score the gradebook already holds is left as it is, so that a
+    rerun of an unchanged batch writes next to nothing."""
     rows = _rows(results)
     _create_if_new(db_url)
     with _alembic_on_path():
-        for assignment in sorted({assignment for _, assignment in rows}):
+        assignments = sorted({assignment for _, assignment in rows})
+        for assignment in assignments:
             _ensure_assignment(db_url, assignment, settings)
         with Gradebook(db_url) as gradebook, _one_transaction(gradebook):
-            for (student, assignment), result in rows.items():
-                gradebook.update_or_create_student(student)
-                try:
-                    gradebook.find_submission(assignment, student)
-                except MissingEntry:
-                    with warnings.catch_warnings():
-                        # nbgrader's add_submission trips an autoflush warning in SQLAlchemy 2; harmless.
-                        warnings.simplefilter("ignore", SAWarning)
-                        gradebook.add_submission(assignment, student)
-                scores = {e.exercise: e.score for e in result.exercises} if result else {}
-                for exercise_id in ASSIGNMENTS[assignment].exercises:
-                    grade = gradebook.find_grade(
-                        EXERCISES[exercise_id].test_cell, ASSIGNMENTS[assignment].notebook, assignment, student
-                    )
-                    grade.auto_score = scores.get(exercise_id, 0.0)
+            for assignment in assignments:
+                own = {student: result for (student, name), result in rows.items() if name == assignment}
+                _add_missing(gradebook, assignment, set(own))
+                grades = _grades(gradebook, assignment)
+                for student, result in own.items():
+                    scores = {e.exercise: e.score for e in result.exercises} if result else {}
+                    for exercise_id in ASSIGNMENTS[assignment].exercises:
+                        grade = grades[(student, EXERCISES[exercise_id].test_cell)]
+                        score = scores.get(exercise_id, 0.0)
+                        if grade.auto_score != score:
+                            grade.auto_score = score
     return len(rows)
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any, Literal
 
-SCHEMA_VERSION = 2
-"""2: a program carries the batch's seed."""
+SCHEMA_VERSION = 3
+"""2: a program carries the batch's seed. 3: and the modules its given cells import."""
 
 RunStatus = Literal["ok", "timeout", "limit", "exited", "crashed", "infrastructure"]
 """'infrastructure': the grader could not run the job; never the student's fault."""
@@ -22,6 +24,8 @@ class Chunk:
 
     label: str
     source: str
+    given: bool = False
+    """The instructor's code (a given cell, a reference answer, a check), never a student's."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,12 @@ class Program:
     the batch sets it (``with_seed``) before the program is sent. The harness hands it to the
     probe only after the cells have run, never to the namespace they run in."""
 
+    @property
+    def preload(self) -> tuple[str, ...]:
+        """Modules the given chunks import. A fork server imports them once, before its first
+        such job, so that no job pays for them; the student's own imports are not in it."""
+        return tuple(sorted({name for chunk in self.chunks if chunk.given for name in imported_modules(chunk.source)}))
+
     def with_seed(self, seed: int) -> Program:
         return replace(self, seed=seed)
 
@@ -46,7 +56,25 @@ class Program:
             "exercise": self.exercise,
             "chunks": [{"label": c.label, "source": c.source} for c in self.chunks],
             "seed": self.seed,
+            "preload": list(self.preload),
         }
+
+
+@lru_cache(maxsize=256)
+def imported_modules(source: str) -> tuple[str, ...]:
+    """The absolute module names a piece of code imports anywhere in it (``import a.b``,
+    ``from a.b import c``); () for code that does not parse."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return ()
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module)
+    return tuple(sorted(names))
 
 
 @dataclass(frozen=True)

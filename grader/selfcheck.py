@@ -38,11 +38,11 @@ def _program(exercise_id: str, cells: tuple[Cell, ...], submission: Submission, 
     chunks: list[Chunk] = []
     for cell in cells:
         if cell.is_setup:
-            chunks.append(Chunk(cell.grade_id, cell.source))
+            chunks.append(Chunk(cell.grade_id, cell.source, given=True))
         elif cell.solution and cell.grade_id in submission.answers:
             chunks.append(Chunk(cell.grade_id, as_python(submission.answers[cell.grade_id])))
         elif cell.grade_id == f"check_{exercise_id}":
-            chunks.append(Chunk(cell.grade_id, cell.source))
+            chunks.append(Chunk(cell.grade_id, cell.source, given=True))
             return Program(exercise_id, tuple(chunks), seed)
     return None
 

@@ -222,6 +222,21 @@ def test_the_scratch_folder_is_fresh_for_every_job() -> None:
     assert first.status == "ok" and report(second) == []
 
 
+def test_the_server_imports_what_given_cells_import_never_what_an_answer_imports() -> None:
+    """The fork server imports the modules of the instructor's cells once, for every later job;
+    a module an answer names is never imported there. An import that prints (``this``) does
+    not reach the channel to the parent."""
+    given = Chunk("setup", "import colorsys\nimport this\n", given=True)
+    for box in limited():
+        first = box.run(Program("relu", (given, Chunk("relu", "import tabnanny\n")), seed=0))
+        assert first.status == "ok", (first.detail, first.stderr)
+        second = box.run(job(TRY + """
+import sys
+print(json.dumps({name: name in sys.modules for name in ("colorsys", "this", "tabnanny")}))
+"""))
+    assert report(second) == {"colorsys": True, "this": True, "tabnanny": False}
+
+
 def test_a_fork_bomb_is_stopped_at_the_process_limit() -> None:
     for box in limited(processes=64):
         outcome = box.run(job("""

@@ -14,8 +14,10 @@ import hashlib
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import torch
+if TYPE_CHECKING:  # imported where tensors are made: the sandbox reads this file's paths before torch is loaded
+    import torch
 
 ENV = "MNIST_DIR"
 PROJECT_DATA = Path(__file__).resolve().parents[2] / "data"
@@ -54,6 +56,8 @@ def read_idx(path: Path, md5: str | None) -> torch.Tensor:
     if data[:2] != b"\0\0" or data[2] != 8:
         raise MnistMissing(f"{path} is not an IDX file of unsigned bytes")
     dims = [int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(data[3])]
+    import torch
+
     return torch.frombuffer(bytearray(data[4 + 4 * len(dims) :]), dtype=torch.uint8).reshape(dims)
 
 

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from grader.config import Settings
-from grader.judge.schema import SchemaError, load
 from grader.records import Program, RunOutcome, RunStatus
 from grader.sandbox import cgroups, protocol
 from grader.sandbox.isolation import CGROUP_MOUNT, SCRATCH, Plan, bwrap_command, data_env, job_uid, plan
@@ -42,6 +41,11 @@ _warned = False
 
 class SandboxError(RuntimeError):
     """The grading infrastructure failed (not the student's code)."""
+
+
+class Interrupted(Exception):
+    """Grading was stopped from outside (Ctrl-C, SIGTERM); the message says what had finished.
+    Every child process and scratch folder is gone by the time it is raised."""
 
 
 class SchedulerUnavailable(RuntimeError):
@@ -140,6 +144,9 @@ class Sandbox:
         self._servers: set[_ForkServer] = set()
         self._lock = threading.Lock()
         self._stopping = False
+        self._started: list[_ForkServer] | None = None
+        self._ready = False
+        self._closed = False
         # Servers die with the thread that started them (bubblewrap's --die-with-parent follows
         # the thread): one long-lived thread starts them all.
         self._spawner = ThreadPoolExecutor(1, thread_name_prefix="grader-spawner")
@@ -152,23 +159,46 @@ class Sandbox:
             self._servers.add(server)
         return server
 
-    def __enter__(self) -> "Sandbox":
+    def start(self) -> "Sandbox":
+        """Start the fork servers and return at once: they import torch and warm up while
+        the caller goes on with its own start-up. Entering the sandbox waits for them."""
         global _warned
+        if self._started is not None:
+            return self
         if self._plan.warning and not _warned:
             print(self._plan.warning, file=sys.stderr)
             _warned = True
         cgroups.remove_stale(CGROUP_PREFIX)
+        self._started = []
         try:
-            servers = [self._new_server(slot) for slot in range(self._settings.workers)]
-            for server in servers:
-                server.wait_ready()
-                self._idle.put(server)
+            for slot in range(self._settings.workers):
+                self._started.append(self._new_server(slot))
         except BaseException:
-            self.__exit__()
+            self.close()
             raise
         return self
 
+    def __enter__(self) -> "Sandbox":
+        self.start()
+        if not self._ready:
+            try:
+                for server in self._started or []:
+                    server.wait_ready()
+                    self._idle.put(server)
+            except BaseException:
+                self.close()
+                raise
+            self._ready = True
+        return self
+
     def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop every server and remove the working folder; closing again does nothing."""
+        if self._closed:
+            return
+        self._closed = True
         self._stopping = True
         self._close_all()
         self._spawner.shutdown(wait=True)
@@ -269,6 +299,8 @@ def outcome_of(header: dict[str, Any], payloads: dict[str, bytes], settings: Set
             return outcome("crashed", "it was stopped for breaking a limit")
     data = payloads["result"]
     if header.get("exit_code") == 0 and data:
+        from grader.judge.schema import SchemaError, load  # torch: imported once the servers are on their way
+
         try:
             observations = load(data)
         except SchemaError as problem:

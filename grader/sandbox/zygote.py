@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import importlib
 import json
 import os
 import resource
@@ -66,6 +67,7 @@ class Server:
         self.group = JobGroup.from_json(config["cgroup"]) if config.get("cgroup") else None
         self.scratch_root: str = config["scratch"]
         self.keep_bytes: int = config["keep_bytes"]
+        self.preloaded: set[str] = set()
         if self.group:
             self.group.set_limits(self.limits.memory_bytes, self.limits.processes)
 
@@ -129,8 +131,36 @@ class Server:
             os.chown(scratch, self.uid, self.uid)
         return scratch
 
+    def preload(self, modules: list[str]) -> None:
+        """Import, here and once, the modules the instructor's cells import, so that every
+        later child starts with them (an import in each child costs more than the job
+        itself). The names come from the parent, from given cells only: nothing a student
+        wrote is imported here. A module that fails to import is left for the job to report."""
+        new = [name for name in modules if isinstance(name, str) and name not in self.preloaded]
+        if not new:
+            return
+        sys.stdout.flush()
+        replies = os.dup(1)  # stdout is the channel to the parent: nothing an import prints may reach it
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        try:
+            for name in new:
+                self.preloaded.add(name)
+                try:
+                    importlib.import_module(name)
+                except BaseException:  # noqa: BLE001 - the job meets it again and reports it
+                    pass
+            sys.stdout.flush()
+        finally:
+            os.dup2(replies, 1)
+            os.close(replies)
+            os.close(devnull)
+        gc.collect()
+        gc.freeze()
+
     def run(self, request: dict[str, Any]) -> bytes:
         program = request["program"]
+        self.preload(program.get("preload", []))
         scratch = self._fresh_scratch()
         pipes = {name: os.pipe() for name in protocol.PAYLOADS}
         before = self.group.counters() if self.group else {}
