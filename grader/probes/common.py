@@ -15,6 +15,17 @@ MAX_TEXT = 2000
 Observations = dict[str, Any]
 
 
+def warm_up_training() -> None:
+    """First uses of a training loop, for the probes of exercises that train: an optimizer's
+    first step imports torch's compiler stack (half a second), a DataLoader its machinery."""
+    layer = torch.nn.Linear(4, 2)
+    data = torch.utils.data.TensorDataset(torch.zeros(2, 4))
+    optimizer = torch.optim.SGD(layer.parameters(), lr=0.1, momentum=0.9)
+    for (batch,) in torch.utils.data.DataLoader(data, batch_size=1):
+        layer(batch).sum().backward()
+        optimizer.step()
+
+
 def error_record(exc: BaseException) -> dict[str, str]:
     try:
         message = str(exc)

@@ -23,7 +23,7 @@ import signal
 import sys
 import time
 import traceback
-from typing import Any
+from typing import Any, Callable
 
 if __name__ == "__main__" and len(sys.argv) > 1 and json.loads(sys.argv[1]).get("hide_processes"):
     from grader.sandbox.procfs import hide_other_processes
@@ -42,7 +42,7 @@ torch.set_num_threads(1)
 
 from grader.sandbox import protocol  # noqa: E402
 from grader.sandbox.cgroups import JobGroup  # noqa: E402
-from grader.sandbox.harness import RESULT_FD, run_job, warm_up  # noqa: E402
+from grader.sandbox.harness import RESULT_FD, run_job, warm_up, warm_up_exercise  # noqa: E402
 from grader.sandbox.hugepages import collapse  # noqa: E402
 from grader.sandbox.limits import Limits  # noqa: E402
 
@@ -67,7 +67,8 @@ class Server:
         self.group = JobGroup.from_json(config["cgroup"]) if config.get("cgroup") else None
         self.scratch_root: str = config["scratch"]
         self.keep_bytes: int = config["keep_bytes"]
-        self.preloaded: set[str] = set()
+        self.prepared: set[str] = set()
+        """Modules imported and exercises warmed up here, for every later child."""
         if self.group:
             self.group.set_limits(self.limits.memory_bytes, self.limits.processes)
 
@@ -131,23 +132,29 @@ class Server:
             os.chown(scratch, self.uid, self.uid)
         return scratch
 
-    def preload(self, modules: list[str]) -> None:
-        """Import, here and once, the modules the instructor's cells import, so that every
-        later child starts with them (an import in each child costs more than the job
-        itself). The names come from the parent, from given cells only: nothing a student
-        wrote is imported here. A module that fails to import is left for the job to report."""
-        new = [name for name in modules if isinstance(name, str) and name not in self.preloaded]
-        if not new:
+    def prepare(self, program: dict[str, Any]) -> None:
+        """Before the first job that needs them: import the modules the instructor's cells
+        import, and run the exercise's warm-up, here and once, so that every later child
+        starts with them (an import in each child costs more than the job itself). The names
+        come from the parent and from given cells only: nothing a student wrote is imported
+        or run here. A failure is left for the job to meet and report."""
+        steps: list[tuple[str, Callable[[], object]]] = [
+            (name, lambda name=name: importlib.import_module(name)) for name in program.get("preload", []) if isinstance(name, str)
+        ]
+        exercise = str(program.get("exercise"))
+        steps.append((f"exercise {exercise}", lambda: warm_up_exercise(exercise)))
+        steps = [(name, step) for name, step in steps if name not in self.prepared]
+        if not steps:
             return
         sys.stdout.flush()
         replies = os.dup(1)  # stdout is the channel to the parent: nothing an import prints may reach it
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
         try:
-            for name in new:
-                self.preloaded.add(name)
+            for name, step in steps:
+                self.prepared.add(name)
                 try:
-                    importlib.import_module(name)
+                    step()
                 except BaseException:  # noqa: BLE001 - the job meets it again and reports it
                     pass
             sys.stdout.flush()
@@ -157,10 +164,11 @@ class Server:
             os.close(devnull)
         gc.collect()
         gc.freeze()
+        collapse()
 
     def run(self, request: dict[str, Any]) -> bytes:
         program = request["program"]
-        self.preload(program.get("preload", []))
+        self.prepare(program)
         scratch = self._fresh_scratch()
         pipes = {name: os.pipe() for name in protocol.PAYLOADS}
         before = self.group.counters() if self.group else {}

@@ -8,7 +8,7 @@ import torch
 
 from grader.exercises.fit import SPEC
 from grader.exercises.fit.inputs import EPOCHS, KEYS, LR, MOMENTUM, SHAPES, loader, start_weights
-from grader.probes.common import Observations, Recorder, error_record, lookup_function, plain, type_name
+from grader.probes.common import Observations, Recorder, error_record, lookup_function, plain, type_name, warm_up_training
 
 
 def _model(namespace: dict[str, Any], seed: int) -> Any:
@@ -41,6 +41,18 @@ def _history(rec: Recorder, value: Any) -> None:
             else:
                 numbers.append(None)
         rec[f"fit/history/{key}"] = numbers
+
+
+def warm_up() -> None:
+    """Run by the fork server once, before its first fit job: a training loop's first uses,
+    and the digits read into memory."""
+    from grader.exercises.mnist import MnistMissing, digits
+
+    warm_up_training()
+    try:
+        digits()
+    except MnistMissing:
+        pass  # each job reports it
 
 
 def observe(namespace: dict[str, Any], seed: int) -> Observations:

@@ -8,7 +8,7 @@ import torch
 
 from grader.exercises.freeze import SPEC
 from grader.exercises.freeze.inputs import CASES, case, loss
-from grader.probes.common import Observations, Recorder, lookup_function, plain, type_name
+from grader.probes.common import Observations, Recorder, lookup_function, plain, type_name, warm_up_training
 
 
 def _step(rec: Recorder, key: str, freeze: Any, trainable_sgd: Any, seed: int, index: int) -> None:
@@ -37,6 +37,10 @@ def _step(rec: Recorder, key: str, freeze: Any, trainable_sgd: Any, seed: int, i
     ok, _ = rec.attempt(f"{key}/step", train)
     if ok:
         rec[f"{key}/after"] = [[n, plain(p)] for n, p in model.named_parameters()]
+
+
+warm_up = warm_up_training
+"""Run by the fork server once, before its first job of this exercise (see harness.warm_up)."""
 
 
 def observe(namespace: dict[str, Any], seed: int) -> Observations:

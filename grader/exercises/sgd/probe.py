@@ -8,7 +8,7 @@ import torch
 
 from grader.exercises.sgd import SPEC
 from grader.exercises.sgd.inputs import AS_GENERATOR, RUNS, STEPS, loss, start
-from grader.probes.common import Observations, Recorder, check_kind, lookup_class, plain, recorded
+from grader.probes.common import Observations, Recorder, check_kind, lookup_class, plain, recorded, warm_up_training
 
 
 def _run(rec: Recorder, cls: type, seed: int, run: str) -> None:
@@ -32,6 +32,10 @@ def _run(rec: Recorder, cls: type, seed: int, run: str) -> None:
         trace.append(torch.cat([plain(p).reshape(-1) for p in params]))
     rec[f"{run}/trace"] = torch.stack(trace)
     rec[f"{run}/leaves"] = all(p.is_leaf and p.requires_grad for p in params)
+
+
+warm_up = warm_up_training
+"""Run by the fork server once, before its first job of this exercise (see harness.warm_up)."""
 
 
 def observe(namespace: dict[str, Any], seed: int) -> Observations:

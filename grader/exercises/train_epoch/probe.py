@@ -9,7 +9,7 @@ from torch import nn
 
 from grader.exercises.train_epoch import SPEC
 from grader.exercises.train_epoch.inputs import Watched, loader, optimizer, weights
-from grader.probes.common import Observations, Recorder, lookup_function, plain, recorded, type_name
+from grader.probes.common import Observations, Recorder, lookup_function, plain, recorded, type_name, warm_up_training
 
 
 def _result(rec: Recorder, key: str, value: Any) -> None:
@@ -32,6 +32,10 @@ def _result(rec: Recorder, key: str, value: Any) -> None:
 def _state(model: nn.Module) -> torch.Tensor:
     """Every parameter, flattened into one tensor in the order of model.parameters()."""
     return torch.cat([plain(p).reshape(-1) for p in model.parameters()])
+
+
+warm_up = warm_up_training
+"""Run by the fork server once, before its first job of this exercise (see harness.warm_up)."""
 
 
 def observe(namespace: dict[str, Any], seed: int) -> Observations:
