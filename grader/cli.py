@@ -7,11 +7,13 @@ errors answer at once.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import shutil
 import signal
 import sys
 import tempfile
+import threading
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -203,6 +205,8 @@ def _grade(args: argparse.Namespace) -> int:
         from grader import feedback, reports
         from grader.api import grade
 
+        if args.gradebook:  # nbgrader takes half a second to import: while the jobs run, not after
+            threading.Thread(target=importlib.import_module, args=("grader.gradebook",), daemon=True).start()
         results = grade(args.paths, settings, cache=cache, force=args.force, progress=bar, sandbox=sandbox)
     finally:
         if sandbox:
