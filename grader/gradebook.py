@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import os
 import sys
-import warnings
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -14,12 +13,12 @@ import nbformat
 import nbgrader
 from alembic.script import ScriptDirectory
 from nbgrader.api import (
-    Assignment, Base, Grade, Gradebook, GradeCell, MissingEntry, Notebook, Student, SubmittedAssignment, SubmittedNotebook,
+    Assignment, Base, Comment, Grade, Gradebook, GradeCell, MissingEntry, Notebook, Student, SubmittedAssignment,
+    SubmittedNotebook,
 )
 from nbgrader.plugins.export import CsvExportPlugin
 from nbgrader.preprocessors import SaveCells
 from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.exc import SAWarning
 
 from grader.config import Settings
 from grader.exercises import ASSIGNMENTS, EXERCISES
@@ -121,19 +120,34 @@ def _grades(gradebook: Gradebook, assignment: str) -> dict[tuple[str, str], Grad
 
 
 def _add_missing(gradebook: Gradebook, assignment: str, students: set[str]) -> None:
-    """Students and submissions the gradebook does not hold yet, added as nbgrader adds them."""
-    known = {row[0] for row in gradebook.db.query(Student.id)}
+    """Students and submissions the gradebook does not hold yet, built as nbgrader's
+    add_student and add_submission build them (a submission mirrors every notebook of the
+    assignment, with a grade per grade cell and task cell and a comment per solution cell and
+    task cell) but written in one flush: nbgrader's writes each one on its own."""
+    session = gradebook.db
+    known = {row[0] for row in session.query(Student.id)}
     submitted = {
-        row[0] for row in gradebook.db.query(SubmittedAssignment.student_id)
+        row[0] for row in session.query(SubmittedAssignment.student_id)
         .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id).filter(Assignment.name == assignment)
     }
-    for student in sorted(students - known):
-        gradebook.add_student(student)
-    for student in sorted(students - submitted):
-        with warnings.catch_warnings():
-            # nbgrader's add_submission trips an autoflush warning in SQLAlchemy 2; harmless.
-            warnings.simplefilter("ignore", SAWarning)
-            gradebook.add_submission(assignment, student)
+    session.add_all(Student(id=student) for student in sorted(students - known))
+    session.flush()
+    parent = gradebook.find_assignment(assignment)
+    by_id = {row.id: row for row in session.query(Student).filter(Student.id.in_(students - submitted))}
+    with session.no_autoflush:
+        for student in sorted(students - submitted):
+            submission = SubmittedAssignment(assignment=parent, student=by_id[student])
+            for notebook in parent.notebooks:
+                copy = SubmittedNotebook(notebook=notebook, assignment=submission)
+                for cell in notebook.grade_cells:
+                    Grade(cell_id=cell.id, notebook=copy)
+                for cell in notebook.solution_cells:
+                    Comment(cell_id=cell.id, notebook=copy)
+                for cell in notebook.task_cells:
+                    Comment(cell_id=cell.id, notebook=copy)
+                    Grade(cell_id=cell.id, notebook=copy)
+            session.add(submission)
+    session.flush()
 
 
 def record(results: list[SubmissionResult], db_url: str, settings: Settings) -> int:
