@@ -222,6 +222,30 @@ def test_the_scratch_folder_is_fresh_for_every_job() -> None:
     assert first.status == "ok" and report(second) == []
 
 
+def test_jobs_of_different_workers_share_no_mounts_ipc_or_network(sandbox: Sandbox) -> None:
+    """The workers' servers come from one boot in one sandbox; each has namespaces of its
+    own, so two students' jobs running side by side cannot reach each other."""
+    outcomes = sandbox.run_all([job(TRY + """
+import socket
+def meet_on_loopback():
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    socket.create_connection(server.getsockname(), timeout=2).close()
+names = {kind: os.readlink(f"/proc/self/ns/{kind}") for kind in ("mnt", "ipc", "net")}
+print(json.dumps({"uid": os.getuid(), **names, "loopback": attempt(meet_on_loopback), "tmp": sorted(os.listdir("/tmp"))}))
+""")] * 8)
+    seen = {}
+    for outcome in outcomes:
+        found = report(outcome)
+        assert found.pop("loopback") != "ok"  # not even a loopback device to meet on
+        assert found.pop("tmp") == ["job"]  # its own scratch only
+        seen.setdefault(found.pop("uid"), found)
+    assert len(seen) == 2, seen  # both workers ran jobs
+    first, second = seen.values()
+    assert all(first[kind] != second[kind] for kind in ("mnt", "ipc", "net")), seen
+
+
 def test_the_server_imports_what_given_cells_import_never_what_an_answer_imports() -> None:
     """The fork server imports the modules of the instructor's cells once, for every later job;
     a module an answer names is never imported there. An import that prints (``this``) does

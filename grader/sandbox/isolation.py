@@ -1,10 +1,11 @@
 """How a fork server is confined, and what that confinement enforces on this machine.
 
-On Linux with bubblewrap each worker's fork server lives in its own sandbox: new PID, IPC,
-UTS and network namespaces (no network at all, loopback included), a file system that
-holds only the system libraries, Python, the virtual environment, the child-side files
-of the grader and the public data the probes read (MNIST), read-only, plus an empty
-memory-backed /tmp. As root the server keeps just the
+On Linux with bubblewrap the workers' fork servers, forked from one warm boot, live in one
+sandbox: new PID, IPC, UTS and network namespaces, a file system that holds only the
+system libraries, Python, the virtual environment, the child-side files of the grader and
+the public data the probes read (MNIST), read-only, plus an empty memory-backed /tmp. Each
+server then takes mount, IPC and network namespaces of its own (``namespaces``): its own
+/tmp, and no network at all, loopback included. As root the server keeps just the
 capabilities it needs to hand each job its own unprivileged user, and a cgroup caps each job's
 memory and processes. Where less is possible, `plan` says exactly what is missing.
 """

@@ -52,46 +52,113 @@ class SchedulerUnavailable(RuntimeError):
     """The Dask scheduler given to run jobs on cannot be used (not installed, not reachable)."""
 
 
+class _Boot:
+    """One warm boot of the fork server program, confined, from which one fork server per
+    slot (worker) is forked: torch is imported once for all of them. Under bubblewrap it is
+    one sandbox; each server in it then takes mounts, IPC and network of its own
+    (``namespaces``), and a user and cgroup per slot, so jobs side by side share nothing
+    but a process list in which each sees only itself. Each server talks to the parent over
+    its own two pipes; the boot itself only hears which server to stop."""
+
+    def __init__(self, slots: list[int], settings: Settings, confinement: Plan, workdir: Path, spawn: Callable[..., Any]) -> None:
+        limits = settings.limits
+        token = secrets.token_hex(3)
+        self.groups = {
+            slot: cgroups.create(f"{CGROUP_PREFIX}{os.getpid()}-{slot}-{token}") if confinement.root else None for slot in slots
+        }
+        self.log_path = workdir / f"boot{slots[0]}-{token}.log"
+        self.open = set(slots)
+        config: dict[str, Any] = {
+            "limits": limits.to_json(),
+            "keep_bytes": settings.max_output_chars,
+            "hide_processes": bool(confinement.bwrap and confinement.root),
+            "own_namespaces": bool(confinement.bwrap and confinement.root),
+            "scratch_bytes": limits.scratch_bytes,
+            "slots": [],
+        }
+        mounts: dict[str, str] = {}
+        passed: list[int] = []
+        self.channels: dict[int, tuple[int, int]] = {}
+        """Per slot: the parent's ends, (read replies, write requests)."""
+        for slot in slots:
+            request_read, request_write = os.pipe()
+            reply_read, reply_write = os.pipe()
+            passed += [request_read, reply_write]
+            self.channels[slot] = (reply_read, request_write)
+            entry: dict[str, Any] = {"slot": slot, "uid": job_uid(slot) if confinement.root else None,
+                                     "request_fd": request_read, "reply_fd": reply_write}
+            group = self.groups[slot]
+            if confinement.bwrap:
+                entry["scratch"] = SCRATCH
+                entry["cgroup"] = None
+                if group:
+                    roles = {"memory": group.memory, "pids": group.pids} if group.version == 1 else {"unified": group.memory}
+                    mounts.update({f"{slot}/{role}": folder for role, folder in roles.items()})
+                    inside = {role: f"{CGROUP_MOUNT}/{slot}/{role}" for role in roles}
+                    entry["cgroup"] = group.moved(inside.get("memory", inside.get("unified", "")), inside.get("pids", inside.get("unified", ""))).to_json()
+            else:
+                scratch = workdir / f"scratch{slot}-{token}"
+                scratch.mkdir(mode=0o755)
+                entry["scratch"] = str(scratch)
+                entry["cgroup"] = group.to_json() if group else None
+            config["slots"].append(entry)
+        env = {**CHILD_ENV, "HOME": SCRATCH if confinement.bwrap else str(workdir), **data_env()}
+        prefix = bwrap_command(
+            confinement.bwrap, root=confinement.root, scratch_bytes=limits.scratch_bytes, cgroup_dirs=mounts, env=env
+        ) if confinement.bwrap else []
+        command = [*prefix, sys.executable, "-I", "-B", "-m", "grader.sandbox.zygote", json.dumps(config)]
+        self._log = open(self.log_path, "ab")
+        try:
+            self.proc: subprocess.Popen[bytes] = spawn(
+                command, stdin=subprocess.PIPE, stdout=self._log, stderr=self._log, env=env,
+                cwd=workdir, start_new_session=True, pass_fds=passed,
+            )
+        finally:
+            for fd in passed:
+                os.close(fd)
+
+    def stop(self, slot: int) -> None:
+        """Stop one slot's server (and, with the last, the whole boot)."""
+        self.open.discard(slot)
+        if self.open:
+            try:
+                assert self.proc.stdin is not None  # noqa: S101 - set by Popen
+                self.proc.stdin.write(json.dumps({"stop": slot}).encode() + b"\n")
+                self.proc.stdin.flush()
+            except (OSError, ValueError):
+                pass  # the boot is gone, and its servers with it
+        else:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            self.proc.wait()
+            try:
+                if self.proc.stdin:
+                    self.proc.stdin.close()
+            except OSError:
+                pass
+            self._log.close()
+        group = self.groups.get(slot)
+        if group:
+            cgroups.remove(group)
+
+
 class _ForkServer:
     """One confined fork server and the two pipes that are the only way to talk to it."""
 
-    def __init__(self, slot: int, settings: Settings, confinement: Plan, workdir: Path, spawn: Callable[..., Any]) -> None:
+    def __init__(self, slot: int, settings: Settings, boot: _Boot) -> None:
         self.slot = slot
         """Which worker this server is; its replacement takes the same slot (and job user)."""
         self.settings = settings
-        limits = settings.limits
-        self.group = cgroups.create(f"{CGROUP_PREFIX}{os.getpid()}-{slot}-{secrets.token_hex(3)}") if confinement.root else None
-        self.log_path = workdir / f"server{slot}-{secrets.token_hex(3)}.log"
-        env = {**CHILD_ENV, "HOME": SCRATCH, **data_env()}
-        config: dict[str, Any] = {
-            "limits": limits.to_json(),
-            "uid": job_uid(slot) if confinement.root else None,
-            "keep_bytes": settings.max_output_chars,
-            "hide_processes": bool(confinement.bwrap and confinement.root),
-        }
-        if confinement.bwrap:
-            mounts = {}
-            if self.group:
-                mounts = {"memory": self.group.memory, "pids": self.group.pids} if self.group.version == 1 else {"unified": self.group.memory}
-                inside = {role: f"{CGROUP_MOUNT}/{role}" for role in mounts}
-                config["cgroup"] = self.group.moved(inside.get("memory", inside.get("unified", "")), inside.get("pids", inside.get("unified", ""))).to_json()
-            prefix = bwrap_command(confinement.bwrap, root=confinement.root, scratch_bytes=limits.scratch_bytes, cgroup_dirs=mounts, env=env)
-            config["scratch"] = SCRATCH
-        else:
-            scratch = workdir / f"scratch{slot}-{secrets.token_hex(3)}"
-            scratch.mkdir(mode=0o755)
-            config["scratch"] = str(scratch)
-            config["cgroup"] = self.group.to_json() if self.group else None
-            prefix = []
-            env = {**env, "HOME": str(scratch)}
-        command = [*prefix, sys.executable, "-I", "-B", "-m", "grader.sandbox.zygote", json.dumps(config)]
-        self._log = open(self.log_path, "ab")
-        self._proc: subprocess.Popen[bytes] = spawn(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, env=env,
-            cwd=workdir, start_new_session=True,
-        )
-        assert self._proc.stdout is not None and self._proc.stdin is not None  # noqa: S101 - set by Popen
-        self._reader = protocol.Reader(self._proc.stdout.fileno())
+        self.boot = boot
+        self._proc = boot.proc
+        self.log_path = boot.log_path
+        reply_read, request_write = boot.channels[slot]
+        self._requests = os.fdopen(request_write, "wb")
+        self._reply_fd = reply_read
+        self._reader = protocol.Reader(reply_read)
+        self._closed = False
 
     def wait_ready(self) -> None:
         try:
@@ -107,29 +174,23 @@ class _ForkServer:
         nonce = secrets.token_hex(16)
         limits = self.settings.limits
         try:
-            assert self._proc.stdin is not None  # noqa: S101 - set by Popen
-            self._proc.stdin.write(protocol.request_line(nonce, program.to_json()))
-            self._proc.stdin.flush()
+            self._requests.write(protocol.request_line(nonce, program.to_json()))
+            self._requests.flush()
         except (OSError, ValueError):
             raise protocol.ChannelError("the server's pipe is closed") from None
         caps = {"result": limits.result_bytes, "stdout": self.settings.max_output_chars, "stderr": self.settings.max_output_chars}
         return protocol.read_reply(self._reader, nonce, caps, time.monotonic() + limits.wall_seconds + SERVER_GRACE_SECONDS)
 
     def close(self) -> None:
-        try:
-            os.killpg(self._proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        self._proc.wait()
-        for stream in (self._proc.stdin, self._proc.stdout):
+        if self._closed:
+            return
+        self._closed = True
+        self.boot.stop(self.slot)
+        for close in (self._requests.close, lambda: os.close(self._reply_fd)):
             try:
-                if stream:
-                    stream.close()
+                close()
             except OSError:
                 pass
-        self._log.close()
-        if self.group:
-            cgroups.remove(self.group)
 
 
 class Sandbox:
@@ -151,13 +212,17 @@ class Sandbox:
         # the thread): one long-lived thread starts them all.
         self._spawner = ThreadPoolExecutor(1, thread_name_prefix="grader-spawner")
 
-    def _new_server(self, slot: int) -> _ForkServer:
-        server = self._spawner.submit(
-            _ForkServer, slot, self._settings, self._plan, self._workdir, subprocess.Popen
-        ).result()
+    def _new_servers(self, slots: list[int]) -> list[_ForkServer]:
+        """Fork servers for ``slots``, all from one new boot."""
+        boot = self._spawner.submit(_Boot, slots, self._settings, self._plan, self._workdir, subprocess.Popen).result()
+        servers = [_ForkServer(slot, self._settings, boot) for slot in slots]
         with self._lock:
-            self._servers.add(server)
-        return server
+            self._servers.update(servers)
+        return servers
+
+    def _new_server(self, slot: int) -> _ForkServer:
+        """A replacement: a boot of its own."""
+        return self._new_servers([slot])[0]
 
     def start(self) -> "Sandbox":
         """Start the fork servers and return at once: they import torch and warm up while
@@ -171,8 +236,7 @@ class Sandbox:
         cgroups.remove_stale(CGROUP_PREFIX)
         self._started = []
         try:
-            for slot in range(self._settings.workers):
-                self._started.append(self._new_server(slot))
+            self._started = self._new_servers(list(range(self._settings.workers)))
         except BaseException:
             self.close()
             raise

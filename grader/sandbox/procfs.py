@@ -34,12 +34,19 @@ def _drop(capability: int, libc: ctypes.CDLL) -> bool:
     return bool(libc.capset(ctypes.byref(header), data) == 0)
 
 
-def hide_other_processes() -> bool:
-    """True when /proc now hides other users' processes and CAP_SYS_ADMIN is gone."""
+def hide_other_processes(keep_admin: bool = False) -> bool:
+    """True when /proc now hides other users' processes and CAP_SYS_ADMIN is gone (or kept,
+    with ``keep_admin``, for a boot that still gives each fork server namespaces of its own:
+    ``namespaces.separate`` drops it in each)."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         flags = ctypes.c_ulong(MS_REMOUNT | MS_NOSUID | MS_NODEV | MS_NOEXEC)
         hidden = libc.mount(b"proc", b"/proc", b"proc", flags, b"hidepid=2") == 0
-        return _drop(CAP_SYS_ADMIN, libc) and hidden
+        return (keep_admin or drop_admin(libc)) and hidden
     except (OSError, AttributeError):
         return False
+
+
+def drop_admin(libc: ctypes.CDLL | None = None) -> bool:
+    """Give up CAP_SYS_ADMIN for good (this thread, and what it forks from now on)."""
+    return _drop(CAP_SYS_ADMIN, libc or ctypes.CDLL(None, use_errno=True))

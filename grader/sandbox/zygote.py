@@ -1,7 +1,9 @@
-"""The fork server: imports torch once, then forks one confined child per job.
+"""The fork servers: one boot imports torch, then forks a server per worker, and each server
+forks one confined child per job.
 
-It runs inside the worker's sandbox (see ``isolation``) and speaks ``protocol`` on its
-stdin and stdout. For every job it makes a fresh scratch folder, forks, and in the child
+The boot runs inside the sandbox (see ``isolation``); each server it forks takes
+namespaces of its own (``namespaces``) and speaks ``protocol`` with the parent on its own
+two pipes. For every job it makes a fresh scratch folder, forks, and in the child
 joins the job's cgroup, sets the rlimits of the limits table, drops to the job's own
 unprivileged user and runs the program. The child's stdout, stderr and observations come
 back through three pipes that the server reads with caps; when the job ends, by itself or
@@ -23,13 +25,15 @@ import signal
 import sys
 import time
 import traceback
+from functools import partial
 from typing import Any, Callable
 
 if __name__ == "__main__" and len(sys.argv) > 1 and json.loads(sys.argv[1]).get("hide_processes"):
     from grader.sandbox.procfs import hide_other_processes
 
-    # Before torch starts threads: capabilities belong to each thread.
-    if not hide_other_processes():
+    # Before torch starts threads: capabilities belong to each thread. A boot for several
+    # servers keeps CAP_SYS_ADMIN until each server has its own namespaces (``namespaces``).
+    if not hide_other_processes(keep_admin=bool(json.loads(sys.argv[1]).get("own_namespaces"))):
         print("grader: warning: jobs can see their fork server's process entry", file=sys.stderr)
 
 # Forking after torch has started its thread pools deadlocks children: one thread, set first.
@@ -139,10 +143,10 @@ class Server:
         come from the parent and from given cells only: nothing a student wrote is imported
         or run here. A failure is left for the job to meet and report."""
         steps: list[tuple[str, Callable[[], object]]] = [
-            (name, lambda name=name: importlib.import_module(name)) for name in program.get("preload", []) if isinstance(name, str)
+            (name, partial(importlib.import_module, name)) for name in program.get("preload", []) if isinstance(name, str)
         ]
         exercise = str(program.get("exercise"))
-        steps.append((f"exercise {exercise}", lambda: warm_up_exercise(exercise)))
+        steps.append((f"exercise {exercise}", partial(warm_up_exercise, exercise)))
         steps = [(name, step) for name, step in steps if name not in self.prepared]
         if not steps:
             return
@@ -345,14 +349,16 @@ def _address_space() -> int:
         return 0
 
 
-def main() -> None:
-    server = Server(json.loads(sys.argv[1]))
-    _prctl(PR_SET_CHILD_SUBREAPER, 1)
+def _boot() -> None:
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     warm_up()
     gc.collect()
     gc.freeze()
     collapse()
+
+
+def _serve(server: Server) -> None:
+    """Answer the parent's requests on stdin, on stdout, until it closes the pipe."""
     replies = sys.stdout.buffer
     replies.write(b'{"ready": true}\n')
     replies.flush()
@@ -360,6 +366,82 @@ def main() -> None:
         request = json.loads(line)
         replies.write(server.run(request))
         replies.flush()
+
+
+def _slot_server(config: dict[str, Any], slot: dict[str, Any], slots: list[dict[str, Any]]) -> None:
+    """One worker's fork server, forked from the shared boot: its own channel as stdin and
+    stdout (the boot's channel to the parent closed here), its own namespaces, user,
+    cgroup and scratch; then it serves."""
+    os.dup2(slot["request_fd"], 0)
+    os.dup2(slot["reply_fd"], 1)
+    for each in slots:
+        os.close(each["request_fd"])
+        os.close(each["reply_fd"])
+    if config.get("own_namespaces"):
+        from grader.sandbox.namespaces import separate
+
+        separate(slot["scratch"], config["scratch_bytes"])
+    server = Server({**config, **slot})
+    _prctl(PR_SET_CHILD_SUBREAPER, 1)
+    _serve(server)
+
+
+def _serve_slots(config: dict[str, Any]) -> None:
+    """Fork one server per worker from this warm boot, then stop a server when the parent
+    says so (``{"stop": slot}`` lines on stdin); when the parent goes, they all go."""
+    slots: list[dict[str, Any]] = config["slots"]
+    servers: dict[int, int] = {}
+    for slot in slots:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            code = 0
+            try:
+                _slot_server(config, slot, slots)
+            except BaseException:  # noqa: BLE001 - reported in the log; the parent sees the server fail to start
+                traceback.print_exc()
+                code = 70
+            finally:
+                sys.stderr.flush()
+                os._exit(code)
+        servers[int(slot["slot"])] = pid
+    for slot in slots:
+        os.close(slot["request_fd"])
+        os.close(slot["reply_fd"])
+    if config.get("own_namespaces"):
+        from grader.sandbox.procfs import drop_admin
+
+        drop_admin()
+    for line in sys.stdin.buffer:
+        try:
+            pid = servers.pop(int(json.loads(line)["stop"]))
+        except (ValueError, KeyError, TypeError):
+            continue
+        _stop(pid)
+    for pid in servers.values():
+        _stop(pid)
+
+
+def _stop(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except (ProcessLookupError, ChildProcessError):
+        pass
+
+
+def main() -> None:
+    """One fork server; or, given ``slots``, one boot that forks a server per worker."""
+    config = json.loads(sys.argv[1])
+    if "slots" in config:
+        _boot()
+        _serve_slots(config)
+        return
+    server = Server(config)
+    _prctl(PR_SET_CHILD_SUBREAPER, 1)
+    _boot()
+    _serve(server)
 
 
 if __name__ == "__main__":
