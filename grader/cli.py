@@ -19,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Iterator, NoReturn
 
-from grader.config import Settings
+from grader.config import MAX_WORKERS, Settings
 from grader.exercises import COURSE_ORDER
 from grader.sandbox.limits import Limits
 
@@ -37,6 +37,13 @@ def _positive(kind: Callable[[str], float], description: str) -> Callable[[str],
         return value
 
     return parse
+
+
+def _workers(text: str) -> int:
+    value = int(_positive(int, "a whole number")(text))
+    if value > MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"at most {MAX_WORKERS} (each worker's jobs run as a user of their own), got {value}")
+    return value
 
 
 def _seed(text: str) -> int:
@@ -77,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--feedback", metavar="DIR", type=Path, help=(
         "write each submission's feedback here, as DIR/<student>/<notebook>.md and a .html page"))
     _add_gradescope_options(g)
-    g.add_argument("--workers", type=_positive(int, "a whole number"), help=f"children grading side by side (default {Settings().workers})")
+    g.add_argument("--workers", type=_workers, help=f"children grading side by side (default {Settings().workers}, at most {MAX_WORKERS})")
     g.add_argument("--timeout", type=_positive(float, "a number of seconds"), help=f"seconds allowed per exercise (default {Limits.wall_seconds:g})")
     g.add_argument("--seed", type=_seed, help=(
         "seed of the probes' inputs (default: a fresh secret one per batch, or the cache's); the JSON report gives "
@@ -99,7 +106,7 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("exercises", nargs="*", metavar="EXERCISE", type=_exercise,
                    help=f"grade_ids to audit (default: all of {', '.join(COURSE_ORDER)})")
     a.add_argument("--json", action="store_true", help="print exactly one JSON document on stdout")
-    a.add_argument("--workers", type=_positive(int, "a whole number"), help=f"children grading side by side (default {Settings().workers})")
+    a.add_argument("--workers", type=_workers, help=f"children grading side by side (default {Settings().workers}, at most {MAX_WORKERS})")
     a.add_argument("--seed", type=_seed, help="seed of the probes' inputs (default: a fresh one, printed with the audit)")
 
     c = commands.add_parser("check", help="run a working notebook's visible checks out of kernel, in the sandbox", description=(
@@ -163,19 +170,26 @@ def _settings(args: argparse.Namespace, seed: int | None = None) -> Settings:
     return settings.with_batch_seed()
 
 
-class _ProgressBar:
-    """Jobs done, rate and time left on stderr (tqdm), for a person watching a terminal."""
+class _WhileGrading:
+    """Told by the batch when its jobs start and as each one is judged. On a terminal it draws
+    jobs done, rate and time left on stderr (tqdm); for --gradebook it imports nbgrader's
+    database layer (half a second) beside the jobs, once they start, not after them."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, bar: bool, gradebook: bool) -> None:
+        self._draw, self._gradebook = bar, gradebook
         self._bar: Any = None
 
     def start(self, jobs: int) -> None:
-        from tqdm import tqdm
+        if self._gradebook:
+            threading.Thread(target=importlib.import_module, args=("grader.gradebook",), daemon=True).start()
+        if self._draw:
+            from tqdm import tqdm
 
-        self._bar = tqdm(total=jobs, unit="job", desc="grading", file=sys.stderr, dynamic_ncols=True, leave=False)
+            self._bar = tqdm(total=jobs, unit="job", desc="grading", file=sys.stderr, dynamic_ncols=True, leave=False)
 
     def advance(self) -> None:
-        self._bar.update(1)
+        if self._bar is not None:
+            self._bar.update(1)
 
     def close(self) -> None:
         if self._bar is not None:
@@ -200,19 +214,16 @@ def _grade(args: argparse.Namespace) -> int:
     settings = _settings(args, cache.batch_seed() if cache and args.seed is None else None)
     sandbox = _early_sandbox(args, settings)
     watching = not args.json and sys.stdout.isatty() and sys.stderr.isatty()
-    bar = _ProgressBar() if watching else None
+    progress = _WhileGrading(bar=watching, gradebook=bool(args.gradebook))
     try:
         from grader import feedback, reports
         from grader.api import grade
 
-        if args.gradebook:  # nbgrader takes half a second to import: while the jobs run, not after
-            threading.Thread(target=importlib.import_module, args=("grader.gradebook",), daemon=True).start()
-        results = grade(args.paths, settings, cache=cache, force=args.force, progress=bar, sandbox=sandbox)
+        results = grade(args.paths, settings, cache=cache, force=args.force, progress=progress, sandbox=sandbox)
     finally:
         if sandbox:
             sandbox.close()
-        if bar:
-            bar.close()
+        progress.close()
         if cache:
             cache.close()
     if cache:

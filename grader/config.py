@@ -20,6 +20,10 @@ def _default_release_dir() -> Path:
     return Path(os.environ.get("NN_WORKBOOK_RELEASE", PROJECT_ROOT / "exercises"))
 
 
+MAX_WORKERS = 1024
+"""Workers one grader run may have: each worker's jobs run as a user no other worker's have."""
+
+
 @dataclass(frozen=True)
 class Settings:
     solutions_dir: Path = field(default_factory=_default_solutions_dir)
@@ -58,9 +62,9 @@ class Settings:
 def usable_cores() -> int:
     """Cores this process may run on (a container's or taskset's share, not the whole machine's)."""
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        return min(MAX_WORKERS, max(1, len(os.sched_getaffinity(0))))
     except AttributeError:  # macOS and others
-        return max(1, os.cpu_count() or 1)
+        return min(MAX_WORKERS, max(1, os.cpu_count() or 1))
 
 
 def draw_seed() -> int:

@@ -104,6 +104,8 @@ def test_table_output_and_bad_options(course: Path) -> None:
     assert done.returncode == 2 and "must be positive" in done.stderr
     done = run_cli("grade", "--workers", "1.5", course)
     assert done.returncode == 2 and "expected a whole number" in done.stderr
+    done = run_cli("grade", "--workers", "5000", course)
+    assert done.returncode == 2 and "at most 1024" in done.stderr
     done = run_cli("grade", "--workers", "1", course / "alice")
     assert done.returncode == 0, done.stderr
     full = notebook_points("01_modules")

@@ -170,7 +170,7 @@ print(json.dumps({{
 def test_runs_as_an_unprivileged_user_that_cannot_signal_anything_outside_its_job(sandbox: Sandbox) -> None:
     outcome = sandbox.run(job(TRY + """
 import signal
-others = sorted({1, 2} | {int(p) for p in os.listdir("/proc") if p.isdigit()} - {os.getpid()})  # init, the server
+others = sorted(({1} | {int(p) for p in os.listdir("/proc") if p.isdigit()}) - {os.getpid()})  # 1: the fork server
 print(json.dumps({
     "uid": os.getuid(),
     "become root": attempt(lambda: os.setuid(0)),
@@ -222,9 +222,13 @@ def test_the_scratch_folder_is_fresh_for_every_job() -> None:
     assert first.status == "ok" and report(second) == []
 
 
-def test_jobs_of_different_workers_share_no_mounts_ipc_or_network(sandbox: Sandbox) -> None:
-    """The workers' servers come from one boot in one sandbox; each has namespaces of its
-    own, so two students' jobs running side by side cannot reach each other."""
+KINDS = ("mnt", "ipc", "net", "pid")
+
+
+def test_jobs_of_different_workers_share_no_namespace_user_or_terminals(sandbox: Sandbox) -> None:
+    """The workers' servers come from one boot in one sandbox; each has namespaces and
+    terminals of its own and its jobs a user of their own, so two students' jobs running
+    side by side cannot reach each other."""
     outcomes = sandbox.run_all([job(TRY + """
 import socket
 def meet_on_loopback():
@@ -232,9 +236,10 @@ def meet_on_loopback():
     server.bind(("127.0.0.1", 0))
     server.listen()
     socket.create_connection(server.getsockname(), timeout=2).close()
-names = {kind: os.readlink(f"/proc/self/ns/{kind}") for kind in ("mnt", "ipc", "net")}
-print(json.dumps({"uid": os.getuid(), **names, "loopback": attempt(meet_on_loopback), "tmp": sorted(os.listdir("/tmp"))}))
-""")] * 8)
+names = {kind: os.readlink(f"/proc/self/ns/{kind}") for kind in KINDS}
+print(json.dumps({"uid": os.getuid(), **names, "terminals": os.stat("/dev/pts").st_dev,
+                  "loopback": attempt(meet_on_loopback), "tmp": sorted(os.listdir("/tmp"))}))
+""".replace("KINDS", repr(KINDS)))] * 8)
     seen = {}
     for outcome in outcomes:
         found = report(outcome)
@@ -243,7 +248,7 @@ print(json.dumps({"uid": os.getuid(), **names, "loopback": attempt(meet_on_loopb
         seen.setdefault(found.pop("uid"), found)
     assert len(seen) == 2, seen  # both workers ran jobs
     first, second = seen.values()
-    assert all(first[kind] != second[kind] for kind in ("mnt", "ipc", "net")), seen
+    assert all(first[kind] != second[kind] for kind in (*KINDS, "terminals")), seen
 
 
 def test_the_server_imports_what_given_cells_import_never_what_an_answer_imports() -> None:
@@ -259,6 +264,34 @@ import sys
 print(json.dumps({name: name in sys.modules for name in ("colorsys", "this", "tabnanny")}))
 """))
     assert report(second) == {"colorsys": True, "this": True, "tabnanny": False}
+
+
+def test_a_scratch_folder_nested_past_pythons_stack_is_still_removed() -> None:
+    for box in limited():
+        deep = box.run(job("import os\nfor _ in range(3000):\n    os.mkdir('d')\n    os.chdir('d')\nprint('{}')"))
+        after = box.run(job("import json, os\nprint(json.dumps(os.listdir('.')))"))
+    assert deep.status == "ok", (deep.detail, deep.stderr)
+    assert report(after) == []
+
+
+KEYRING = """
+import ctypes, json, platform
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+add_key, keyctl = {"x86_64": (248, 250), "aarch64": (217, 219)}[platform.machine()]
+found = libc.syscall(keyctl, 10, ctypes.c_int(-4), b"user", b"stash", ctypes.c_int(0))  # KEYCTL_SEARCH in @u
+stored = libc.syscall(add_key, b"user", b"stash", b"answers", ctypes.c_size_t(7), ctypes.c_int(-4))
+print(json.dumps({"found": found > 0, "stored": stored > 0}))
+"""
+
+
+def test_a_job_finds_nothing_an_earlier_job_left_in_the_users_keyring() -> None:
+    """The kernel keeps keyrings per user, beyond any process; every job of a worker runs as
+    that worker's user."""
+    for box in limited():
+        first, second = box.run(job(KEYRING)), box.run(job(KEYRING))
+    assert report(first) == {"found": False, "stored": True}
+    assert report(second) == {"found": False, "stored": True}
 
 
 def test_a_fork_bomb_is_stopped_at_the_process_limit() -> None:

@@ -165,3 +165,13 @@ def test_without_the_sandbox_limits_still_hold(tmp_path: Path) -> None:
     (modules,) = [r for r in grade([tmp_path], settings) if r.assignment == "01_modules"]
     assert {e.exercise: e.score for e in modules.exercises} == scores_with("01_modules", linear=0)
     assert "timed out after 2 s" in modules.exercise("linear").tests[0].message
+
+
+def test_every_worker_of_a_run_has_a_user_of_its_own() -> None:
+    """Two workers sharing a user would share its process limit and its keyrings."""
+    from grader.config import MAX_WORKERS
+    from grader.sandbox.isolation import job_uid
+
+    assert len({job_uid(worker) for worker in range(MAX_WORKERS)}) == MAX_WORKERS
+    with pytest.raises(ValueError, match="at most"):
+        job_uid(MAX_WORKERS)

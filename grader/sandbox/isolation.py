@@ -4,8 +4,8 @@ On Linux with bubblewrap the workers' fork servers, forked from one warm boot, l
 sandbox: new PID, IPC, UTS and network namespaces, a file system that holds only the
 system libraries, Python, the virtual environment, the child-side files of the grader and
 the public data the probes read (MNIST), read-only, plus an empty memory-backed /tmp. Each
-server then takes mount, IPC and network namespaces of its own (``namespaces``): its own
-/tmp, and no network at all, loopback included. As root the server keeps just the
+server then takes mount, IPC, network and PID namespaces of its own (``namespaces``): its
+own /tmp, terminals and /proc, and no network at all, loopback included. As root the server keeps just the
 capabilities it needs to hand each job its own unprivileged user, and a cgroup caps each job's
 memory and processes. Where less is possible, `plan` says exactly what is missing.
 """
@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import grader
+from grader.config import MAX_WORKERS
 from grader.exercises import child_side_paths
 from grader.exercises.mnist import ENV as MNIST_ENV
 from grader.exercises.mnist import mnist_dir
@@ -91,7 +92,9 @@ def plan() -> Plan:
 
 def job_uid(worker: int) -> int:
     """A user of its own per worker (and per grader run), so two runs side by side stay apart."""
-    return JOB_UID_BASE + (os.getpid() % 1000) * 16 + worker % 16
+    if not 0 <= worker < MAX_WORKERS:
+        raise ValueError(f"at most {MAX_WORKERS} workers, each with a user of its own")
+    return JOB_UID_BASE + (os.getpid() % 1000) * MAX_WORKERS + worker
 
 
 def _python_roots() -> list[Path]:

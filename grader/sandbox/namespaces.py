@@ -1,22 +1,26 @@
-"""A fork server's own mounts, IPC and network, when several servers share one sandbox.
+"""A fork server's own namespaces, when several servers share one sandbox.
 
 The workers' fork servers are forked from one warm boot (torch imported once, not once per
 worker) inside one bubblewrap sandbox. Each then leaves the others behind before it serves:
 a mount namespace with a fresh memory-backed /tmp (its jobs' scratch, with its own size
-limit; nothing else there is writable to a job), an IPC namespace and an empty network namespace (no loopback), so
-that two jobs running side by side share nothing but the process list, where each sees
-only its own user's processes (``procfs``). Then it drops CAP_SYS_ADMIN for good.
+limit; nothing else there is writable to a job) and its own terminals (/dev/pts), an IPC
+namespace, an empty network namespace (no loopback) and a PID namespace whose /proc shows
+a job only its own processes. The server runs as the first process of that PID namespace:
+when it ends, everything its jobs left ends with it. Then it drops CAP_SYS_ADMIN for good.
+Two jobs of two workers, side by side, run as two users and share none of these.
 """
 
 from __future__ import annotations
 
 import ctypes
 import os
+import signal
 
 from grader.sandbox.procfs import drop_admin
 
-CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWNET = 0x00020000, 0x08000000, 0x40000000
-MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 2, 4, 1 << 14, 1 << 18
+CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWPID = 0x00020000, 0x08000000, 0x40000000, 0x20000000
+MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 2, 4, 8, 1 << 14, 1 << 18
+PR_SET_PDEATHSIG = 1
 
 
 class SeparationFailed(OSError):
@@ -30,11 +34,25 @@ def _check(result: int, what: str) -> None:
 
 
 def separate(scratch: str, scratch_bytes: int) -> None:
-    """Own mounts (a fresh ``scratch``), IPC and network; then no CAP_SYS_ADMIN."""
+    """Own mounts, IPC, network and PID namespaces; returns in the server, now the first
+    process of its PID namespace, with its own /proc, scratch and terminals and without
+    CAP_SYS_ADMIN. The process that called it waits for that server and shares its end."""
     libc = ctypes.CDLL(None, use_errno=True)
-    _check(libc.unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET), "unshare")
+    _check(libc.unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID), "unshare")
     _check(libc.mount(None, b"/", None, ctypes.c_ulong(MS_REC | MS_PRIVATE), None), "make mounts private")
-    flags = ctypes.c_ulong(MS_NOSUID | MS_NODEV)
-    _check(libc.mount(b"tmpfs", scratch.encode(), b"tmpfs", flags, f"size={scratch_bytes},mode=0755".encode()), "mount scratch")
+    hardened = ctypes.c_ulong(MS_NOSUID | MS_NODEV | MS_NOEXEC)
+    _check(libc.mount(b"tmpfs", scratch.encode(), b"tmpfs", ctypes.c_ulong(MS_NOSUID | MS_NODEV),
+                      f"size={scratch_bytes},mode=0755".encode()), "mount scratch")
+    if os.path.isdir("/dev/pts"):
+        _check(libc.mount(b"devpts", b"/dev/pts", b"devpts", hardened, b"newinstance,ptmxmode=0666,mode=0620"), "mount /dev/pts")
+    server = os.fork()  # the first child is the new PID namespace's first process
+    if server:
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for channel in (0, 1):  # the server's pipes are its alone: when it ends, the parent hears it
+            os.dup2(devnull, channel)
+        _, status = os.waitpid(server, 0)
+        os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+    _check(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "die with the boot's child")
+    _check(libc.mount(b"proc", b"/proc", b"proc", hardened, b"hidepid=2"), "mount /proc")
     if not drop_admin(libc):
         raise SeparationFailed(0, "could not drop CAP_SYS_ADMIN")

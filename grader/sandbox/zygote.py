@@ -18,10 +18,12 @@ import gc
 import importlib
 import json
 import os
+import platform
 import resource
 import select
 import shutil
 import signal
+import subprocess
 import sys
 import time
 import traceback
@@ -55,6 +57,28 @@ PR_SET_CHILD_SUBREAPER = 36
 CHUNK = 1 << 16
 LIMIT_SIGNALS: dict[int, str] = {signal.SIGXCPU: "cpu_seconds", signal.SIGXFSZ: "file_bytes"}
 """The rlimits that kill with a signal of their own, by that signal."""
+
+
+SYS_KEYCTL = {"x86_64": 250, "aarch64": 219}
+KEYCTL_CLEAR, KEYCTL_GET_PERSISTENT = 7, 22
+KEY_SPEC_USER_KEYRING, KEY_SPEC_USER_SESSION_KEYRING = -4, -5
+
+
+def _forget_keys() -> None:
+    """Empty the kernel's keyrings of the job's user (its own, its session one, its persistent
+    one). They outlive processes, and every job of a worker runs as that worker's user: what
+    one job stored there, the next job, another student's, would find."""
+    number = SYS_KEYCTL.get(platform.machine())
+    if number is None:
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.syscall.restype = ctypes.c_long
+    rings = [KEY_SPEC_USER_KEYRING, KEY_SPEC_USER_SESSION_KEYRING]
+    persistent = libc.syscall(number, KEYCTL_GET_PERSISTENT, ctypes.c_int(-1), ctypes.c_int(KEY_SPEC_USER_KEYRING))
+    if persistent > 0:
+        rings.append(persistent)
+    for ring in rings:
+        libc.syscall(number, KEYCTL_CLEAR, ctypes.c_int(ring))
 
 
 def _prctl(option: int, value: int) -> None:
@@ -96,6 +120,7 @@ class Server:
                 os.setgid(self.uid)
                 os.setuid(self.uid)
             _prctl(PR_SET_NO_NEW_PRIVS, 1)
+            _forget_keys()
             os.environ.update({"HOME": scratch, "TMPDIR": scratch})
             code = run_job(program)
         except BaseException:  # noqa: BLE001 - reported through stderr and the exit status
@@ -130,7 +155,7 @@ class Server:
     # ------------------------------------------------------------------ one job
     def _fresh_scratch(self) -> str:
         scratch = os.path.join(self.scratch_root, "job")
-        shutil.rmtree(scratch, ignore_errors=True)
+        _remove(scratch)
         os.mkdir(scratch, 0o700)
         if self.uid is not None:
             os.chown(scratch, self.uid, self.uid)
@@ -190,7 +215,7 @@ class Server:
         status = self._end_job(pid)
         for fd in readers:
             os.close(fd)
-        shutil.rmtree(scratch, ignore_errors=True)
+        _remove(scratch)
         if limit is None:
             limit = self._limit_from(status, before)
         header = {
@@ -280,6 +305,15 @@ class Server:
         if os.WIFSIGNALED(status):
             return LIMIT_SIGNALS.get(os.WTERMSIG(status))
         return None
+
+
+def _remove(folder: str) -> None:
+    """Remove a job's scratch folder however it was left: shutil.rmtree recurses, and a job
+    can nest folders deeper than Python's stack; rm walks them without recursing."""
+    try:
+        shutil.rmtree(folder, ignore_errors=True)
+    except RecursionError:
+        subprocess.run(["rm", "-rf", "--", folder], check=False, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
 
 
 def _keep(buffer: bytearray, chunk: bytes, keep: int) -> None:
