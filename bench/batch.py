@@ -2,8 +2,8 @@
 
 1. The same 100 submitted notebooks (50 students x 01_modules and 02_autograd; answers mixed:
    correct, wrong and crashing), graded by `nbgrader autograde` and by `python -m grader grade`
-   (sandbox on, gradebook written), one after the other: wall seconds, notebooks per second,
-   peak memory of each command's whole process tree, and the ratio.
+   (sandbox on, gradebook written; three times, the median counts), one after the other: wall
+   seconds, notebooks per second, peak memory of each command's whole process tree, and the ratio.
 2. The grader alone on 1,000 notebooks (500 students), gradebook writes included and timed
    apart, to show that the cost per notebook stays flat from 100 to 1,000.
 3. The same 1,000 again with the result cache the first run filled: the incremental rerun.
@@ -20,6 +20,7 @@ import csv
 import json
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -40,6 +41,8 @@ ASSIGNMENTS = ("01_modules", "02_autograd")
 HOSTILE = ("while ", "sleep", "fork", "os.", "sys.", "exit", "signal", "open(", "**", "* 10")
 """Mistakes left out of the mix: the ones that hang, flood or hit limits measure the limits,
 not grading (their own tests prove the limits)."""
+OUR_RUNS = 3
+"""The grader's runs on the 100 (a few seconds each, on a noisy machine): their median is compared."""
 T = TypeVar("T")
 
 
@@ -164,18 +167,24 @@ def compare_with_nbgrader(answers: dict[str, dict[str, str]], tmp: Path) -> floa
         seconds, peak, _ = timed_command([str(Path(sys.executable).parent / "nbgrader"), "autograde", assignment, "--create"], cwd=course)
         theirs_seconds, theirs_peak = theirs_seconds + seconds, max(theirs_peak, peak)
     nbgrader("export", "--to", "grades.csv", cwd=course)
-    ours_seconds, ours_peak, done = timed_command([
-        sys.executable, "-m", "grader", "grade", "--json", "--gradebook", f"sqlite:///{tmp / 'ours.db'}", str(course / "submitted")
-    ])
     with open(course / "grades.csv", newline="", encoding="utf-8") as handle:
         theirs = {(r["student_id"], r["assignment"]): float(r["score"]) for r in csv.DictReader(handle)}
-    ours = {(r["student"], r["assignment"]): r["score"] for r in json.loads(done.stdout)["results"]}
-    differ = sorted(k for k in theirs if ours.get(k) != theirs[k])
+    runs, differ = [], []
+    for run in range(OUR_RUNS):  # each run a new gradebook, as the first
+        seconds, peak, done = timed_command([
+            sys.executable, "-m", "grader", "grade", "--json", "--gradebook", f"sqlite:///{tmp / f'ours{run}.db'}",
+            str(course / "submitted"),
+        ])
+        runs.append((seconds, peak))
+        ours = {(r["student"], r["assignment"]): r["score"] for r in json.loads(done.stdout)["results"]}
+        differ += sorted(k for k in theirs if ours.get(k) != theirs[k])
+    ours_seconds, ours_peak = statistics.median(s for s, _ in runs), max(p for _, p in runs)
     print(f"1. {notebooks} submitted notebooks ({len(answers)} students x {len(ASSIGNMENTS)} notebooks; correct, wrong and crashing answers)")
     print("   " + row("nbgrader autograde", notebooks, theirs_seconds, theirs_peak))
-    print("   " + row("python -m grader grade", notebooks, ours_seconds, ours_peak))
+    print("   " + row("python -m grader grade", notebooks, ours_seconds, ours_peak)
+          + f"  (median of {OUR_RUNS}: {', '.join(f'{s:.2f}' for s, _ in runs)} s)")
     print(f"   speed-up: {theirs_seconds / ours_seconds:.1f}x; same scores: "
-          + ("yes" if not differ else f"{len(differ)} of {len(theirs)} differ, e.g. {differ[:3]}"))
+          + ("yes" if not differ else f"{len(differ)} of {len(theirs) * OUR_RUNS} differ, e.g. {differ[:3]}"))
     return ours_seconds / notebooks
 
 

@@ -216,7 +216,7 @@ def _grade(args: argparse.Namespace) -> int:
     watching = not args.json and sys.stdout.isatty() and sys.stderr.isatty()
     progress = _WhileGrading(bar=watching, gradebook=bool(args.gradebook))
     try:
-        from grader import feedback, reports
+        from grader import reports
         from grader.api import grade
 
         results = grade(args.paths, settings, cache=cache, force=args.force, progress=progress, sandbox=sandbox)
@@ -235,6 +235,8 @@ def _grade(args: argparse.Namespace) -> int:
         count = gradebook.record(results, args.gradebook, settings)
         print(f"recorded {count} submission(s) in {args.gradebook}", file=sys.stderr)
     if args.feedback:
+        from grader import feedback
+
         feedback.write_all(results, args.feedback)
         print(f"feedback written to {args.feedback}", file=sys.stderr)
     if args.gradescope:
