@@ -364,7 +364,7 @@ os._exit(0)
 def test_a_dead_server_costs_only_its_job_and_is_replaced() -> None:
     for box in limited():
         (server,) = box._servers
-        os.killpg(server._proc.pid, 9)
+        os.killpg(server.boot.proc.pid, 9)
         lost = box.run(job("print('{}')"))
         after = box.run(job("print('{}')"))
     assert lost.status == "crashed" and "stopped responding" in lost.detail
@@ -374,7 +374,7 @@ def test_a_dead_server_costs_only_its_job_and_is_replaced() -> None:
 def test_a_server_that_cannot_be_replaced_never_stops_the_batch(monkeypatch: pytest.MonkeyPatch) -> None:
     for box in limited():
         (server,) = box._servers
-        os.killpg(server._proc.pid, 9)
+        os.killpg(server.boot.proc.pid, 9)
 
         def refuse(slot: int) -> None:
             raise OSError("no more processes")

@@ -5,9 +5,10 @@ sandbox: new PID, IPC, UTS and network namespaces, a file system that holds only
 system libraries, Python, the virtual environment, the child-side files of the grader and
 the public data the probes read (MNIST), read-only, plus an empty memory-backed /tmp. Each
 server then takes mount, IPC, network and PID namespaces of its own (``namespaces``): its
-own /tmp, terminals and /proc, and no network at all, loopback included. As root the server keeps just the
-capabilities it needs to hand each job its own unprivileged user, and a cgroup caps each job's
-memory and processes. Where less is possible, `plan` says exactly what is missing.
+own /tmp, terminals and /proc (which shows a job only its own processes), and no network at
+all, loopback included. As root the server keeps just the capabilities it needs to hand
+each job its own unprivileged user, and a cgroup caps each job's memory and processes.
+Where less is possible, `plan` says exactly what is missing.
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ from grader.exercises.mnist import mnist_dir
 PACKAGE_DIR = Path(grader.__file__).resolve().parent
 SERVER_CAPABILITIES = ("CAP_SETUID", "CAP_SETGID", "CAP_CHOWN", "CAP_KILL", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_SYS_ADMIN")
 """Enough to give each job its own user and clean up after it; everything else is dropped.
-CAP_SYS_ADMIN only lets the server hide other processes from jobs (``procfs``), and the
-server drops it before it runs anything else."""
+CAP_SYS_ADMIN only lets each server make its own namespaces (``namespaces``), and it is
+dropped before any job runs."""
 JOB_UID_BASE = 61000
 """Jobs run as JOB_UID_BASE + a number per worker: users that own nothing on the machine."""
 CGROUP_MOUNT = "/run/grader-cgroup"

@@ -55,10 +55,10 @@ class SchedulerUnavailable(RuntimeError):
 class _Boot:
     """One warm boot of the fork server program, confined, from which one fork server per
     slot (worker) is forked: torch is imported once for all of them. Under bubblewrap it is
-    one sandbox; each server in it then takes mounts, IPC and network of its own
-    (``namespaces``), and a user and cgroup per slot, so jobs side by side share nothing
-    but a process list in which each sees only itself. Each server talks to the parent over
-    its own two pipes; the boot itself only hears which server to stop."""
+    one sandbox; each server in it then takes mount, IPC, network and PID namespaces of its
+    own (``namespaces``), and its jobs a user and a cgroup per slot, so jobs side by side
+    share none of them. Each server talks to the parent over its own two pipes; the boot
+    itself only hears which server to stop."""
 
     def __init__(self, slots: list[int], settings: Settings, confinement: Plan, workdir: Path, spawn: Callable[..., Any]) -> None:
         limits = settings.limits
@@ -71,7 +71,6 @@ class _Boot:
         config: dict[str, Any] = {
             "limits": limits.to_json(),
             "keep_bytes": settings.max_output_chars,
-            "hide_processes": bool(confinement.bwrap and confinement.root),
             "own_namespaces": bool(confinement.bwrap and confinement.root),
             "scratch_bytes": limits.scratch_bytes,
             "slots": [],
@@ -152,7 +151,6 @@ class _ForkServer:
         """Which worker this server is; its replacement takes the same slot (and job user)."""
         self.settings = settings
         self.boot = boot
-        self._proc = boot.proc
         self.log_path = boot.log_path
         reply_read, request_write = boot.channels[slot]
         self._requests = os.fdopen(request_write, "wb")

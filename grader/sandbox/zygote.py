@@ -30,14 +30,6 @@ import traceback
 from functools import partial
 from typing import Any, Callable
 
-if __name__ == "__main__" and len(sys.argv) > 1 and json.loads(sys.argv[1]).get("hide_processes"):
-    from grader.sandbox.procfs import hide_other_processes
-
-    # Before torch starts threads: capabilities belong to each thread. A boot for several
-    # servers keeps CAP_SYS_ADMIN until each server has its own namespaces (``namespaces``).
-    if not hide_other_processes(keep_admin=bool(json.loads(sys.argv[1]).get("own_namespaces"))):
-        print("grader: warning: jobs can see their fork server's process entry", file=sys.stderr)
-
 # Forking after torch has started its thread pools deadlocks children: one thread, set first.
 os.environ["OMP_NUM_THREADS"] = "1"
 os.environ["MKL_NUM_THREADS"] = "1"
@@ -444,7 +436,7 @@ def _serve_slots(config: dict[str, Any]) -> None:
         os.close(slot["request_fd"])
         os.close(slot["reply_fd"])
     if config.get("own_namespaces"):
-        from grader.sandbox.procfs import drop_admin
+        from grader.sandbox.namespaces import drop_admin
 
         drop_admin()
     for line in sys.stdin.buffer:
@@ -466,16 +458,9 @@ def _stop(pid: int) -> None:
 
 
 def main() -> None:
-    """One fork server; or, given ``slots``, one boot that forks a server per worker."""
-    config = json.loads(sys.argv[1])
-    if "slots" in config:
-        _boot()
-        _serve_slots(config)
-        return
-    server = Server(config)
-    _prctl(PR_SET_CHILD_SUBREAPER, 1)
+    """One boot that forks a fork server per worker (``slots``)."""
     _boot()
-    _serve(server)
+    _serve_slots(json.loads(sys.argv[1]))
 
 
 if __name__ == "__main__":
